@@ -1,0 +1,398 @@
+//! Tabular expressions: sources (`T`, `datatable`, `print`, `range`, `union`, …) and the
+//! `| operator` pipeline after them.
+
+use super::expr::{call_args, expect_expr, expr};
+use super::ident::{column_pattern, ident, word};
+use super::input::{
+    DepthGuard, Input, PResult, expect, expect_symbol, keyword, offset, peek_keyword, peek_symbol,
+    soft, span_from, symbol, ws,
+};
+use super::literal::string_literal;
+use super::operator::{column_decls, named_expr_list, operator, params};
+use crate::ast::{
+    Datatable, Expr, ExprKind, Externaldata, Ident, LetValue, Literal, Query, Range, Search,
+    Source, SourceKind, Union,
+};
+use crate::{Code, Diagnostic};
+
+impl LetValue {
+    /// The value as an expression: a tabular value becomes [`ExprKind::Subquery`].
+    pub(crate) fn into_expr(self) -> Expr {
+        match self {
+            LetValue::Expr(e) => e,
+            LetValue::Query(q) => {
+                let span = q.span;
+                Expr::new(ExprKind::Subquery(Box::new(q)), span)
+            }
+            LetValue::Function(f) => {
+                // Functions only appear on the right of `let`; never reached from here.
+                Expr::new(ExprKind::Literal(Literal::Bool(None)), f.span)
+            }
+        }
+    }
+}
+
+/// Words that start a tabular expression and nothing else.
+fn starts_tabular(i: Input<'_>) -> bool {
+    let Ok((after, (w, _))) = word(i) else {
+        return false;
+    };
+    match w {
+        "datatable" | "print" | "union" | "externaldata" | "search" => true,
+        "materialize" => peek_symbol(after, "("),
+        "range" => !peek_symbol(after, "("),
+        _ => false,
+    }
+}
+
+/// Where both may stand (`let` values, call arguments, `in` lists): a tabular expression or a
+/// scalar one. A bare name or call without `|` stays an expression; the binder decides.
+///
+/// Production: `tabular_or_scalar = tabular_expression | expression`.
+pub(crate) fn tabular_or_scalar(i: Input<'_>) -> PResult<'_, LetValue> {
+    if starts_tabular(i) {
+        let (rest, q) = query(i)?;
+        return Ok((rest, LetValue::Query(q)));
+    }
+    if peek_symbol(i, "(") {
+        // `(T | where …)` is a query; `(1 + 2)` and `(x)` are expressions.
+        if let Ok((rest, q)) = query(i)
+            && (!q.operators.is_empty()
+                || !matches!(&q.source.kind, SourceKind::Paren(inner) if inner.operators.is_empty()))
+        {
+            return Ok((rest, LetValue::Query(q)));
+        }
+    }
+    let (rest, e) = expr(i)?;
+    if !peek_symbol(rest, "|") {
+        return Ok((rest, LetValue::Expr(e)));
+    }
+    let source = expr_to_source(e)?;
+    let start = source.span.start;
+    let (rest, operators) = pipeline(rest)?;
+    let span = span_from(start, &rest);
+    Ok((
+        rest,
+        LetValue::Query(Query {
+            source,
+            operators,
+            span,
+        }),
+    ))
+}
+
+fn expr_to_source(e: Expr) -> Result<Source, nom::Err<super::input::PError>> {
+    let span = e.span;
+    let kind = match e.kind {
+        ExprKind::Name(name) => SourceKind::Table(name),
+        ExprKind::Call(call) => SourceKind::Call(call),
+        _ => {
+            return Err(nom::Err::Failure(super::input::PError::diagnostic(
+                Diagnostic::new(
+                    Code::SYNTAX,
+                    "a tabular expression must start with a table name, a function call or a tabular source",
+                    span,
+                )
+                .with_span_label("this is a scalar expression")
+                .with_help("'|' passes a table to the next operator"),
+            )));
+        }
+    };
+    Ok(Source { kind, span })
+}
+
+/// A tabular expression: a source and its operators.
+///
+/// Production: `tabular_expression = source { "|" operator }`.
+pub(crate) fn query(i: Input<'_>) -> PResult<'_, Query> {
+    let _guard = DepthGuard::enter(&i)?;
+    let start = offset(&ws(i));
+    let (rest, source) = source(i)?;
+    let (rest, operators) = pipeline(rest)?;
+    let span = span_from(start, &rest);
+    Ok((
+        rest,
+        Query {
+            source,
+            operators,
+            span,
+        },
+    ))
+}
+
+/// A tabular expression where one is required: a hard error otherwise.
+pub(crate) fn expect_query<'a>(i: Input<'a>, context: &str) -> PResult<'a, Query> {
+    expect(
+        i,
+        format!("a tabular expression {context} (a table name, datatable, print, range, union, …)"),
+        query,
+    )
+}
+
+/// `{ "|" operator }`.
+///
+/// Production: `pipeline`.
+pub(crate) fn pipeline(i: Input<'_>) -> PResult<'_, Vec<crate::ast::Operator>> {
+    let mut operators = Vec::new();
+    let mut i = i;
+    while let Ok((rest, _)) = symbol(i, "|") {
+        let (rest, op) = operator(rest)?;
+        operators.push(op);
+        i = rest;
+    }
+    Ok((i, operators))
+}
+
+/// Where rows come from.
+///
+/// Production: `source = datatable | print | range | union | materialize | externaldata | search
+/// | "(" tabular_expression ")" | call | table_name`.
+fn source(i: Input<'_>) -> PResult<'_, Source> {
+    let i = ws(i);
+    let start = offset(&i);
+    fn done(start: usize, rest: Input<'_>, kind: SourceKind) -> PResult<'_, Source> {
+        let span = span_from(start, &rest);
+        Ok((rest, Source { kind, span }))
+    }
+    if peek_symbol(i, "(") {
+        let (rest, _) = symbol(i, "(")?;
+        let (rest, inner) = query(rest)?;
+        // Soft: `(x + 1)` is not a query, and the caller may try an expression instead.
+        let (rest, _) = symbol(rest, ")")?;
+        return done(start, rest, SourceKind::Paren(Box::new(inner)));
+    }
+    let Ok((after, (w, _))) = word(i) else {
+        return soft(&i, "a tabular expression");
+    };
+    match w {
+        "datatable" if peek_symbol(after, "(") => {
+            let (rest, datatable) = datatable(after)?;
+            return done(start, rest, SourceKind::Datatable(datatable));
+        }
+        "print" => {
+            let (rest, items) = named_expr_list(after, "after 'print'")?;
+            return done(start, rest, SourceKind::Print(items));
+        }
+        "range" if !peek_symbol(after, "(") => {
+            let (rest, range) = range(after)?;
+            return done(start, rest, SourceKind::Range(range));
+        }
+        "union" => {
+            let (rest, union) = union_body(after)?;
+            return done(start, rest, SourceKind::Union(union));
+        }
+        "materialize" if peek_symbol(after, "(") => {
+            let (rest, _) = symbol(after, "(")?;
+            let (rest, inner) = expect_query(rest, "inside materialize()")?;
+            let (rest, _) = expect_symbol(rest, ")", "to close materialize(")?;
+            return done(start, rest, SourceKind::Materialize(Box::new(inner)));
+        }
+        "externaldata" => {
+            let (rest, ext) = externaldata(after)?;
+            return done(start, rest, SourceKind::Externaldata(ext));
+        }
+        "search" => {
+            let (rest, search) = search_body(after)?;
+            return done(start, rest, SourceKind::Search(search));
+        }
+        _ => {}
+    }
+    let (rest, name) = ident(i)?;
+    if peek_symbol(rest, "(") {
+        let (rest, args) = call_args(rest, &name.name)?;
+        return done(
+            start,
+            rest,
+            SourceKind::Call(crate::ast::Call { name, args }),
+        );
+    }
+    done(start, rest, SourceKind::Table(name))
+}
+
+/// `datatable ( column_decls ) [ values ]`, after the keyword.
+///
+/// Production: `datatable = "datatable" "(" column_decl { "," column_decl } ")" "[" [ expression
+/// { "," expression } [","] ] "]"`.
+fn datatable(i: Input<'_>) -> PResult<'_, Datatable> {
+    let (i, _) = expect_symbol(i, "(", "after 'datatable'")?;
+    let (i, columns) = column_decls(i, "in datatable")?;
+    let (i, _) = expect_symbol(i, ")", "to close the datatable columns")?;
+    let (mut i, _) = expect_symbol(i, "[", "before the datatable values")?;
+    let mut values = Vec::new();
+    loop {
+        if let Ok((rest, _)) = symbol(i, "]") {
+            return Ok((rest, Datatable { columns, values }));
+        }
+        let (rest, value) = expect_expr(i, "as a datatable value")?;
+        values.push(value);
+        i = rest;
+        match symbol(i, ",") {
+            Ok((rest, _)) => i = rest,
+            Err(_) => {
+                let (rest, _) = expect_symbol(i, "]", "or ',' after the datatable value")?;
+                return Ok((rest, Datatable { columns, values }));
+            }
+        }
+    }
+}
+
+/// `range Column from start to stop step step`, after the keyword.
+///
+/// Production: `range = "range" identifier "from" expression "to" expression "step" expression`.
+fn range(i: Input<'_>) -> PResult<'_, Range> {
+    let (i, column) = expect(i, "a column name after 'range'", ident)?;
+    let (i, _) = expect(i, "'from' in range", |r| keyword(r, "from"))?;
+    let (i, from) = expect_expr(i, "after 'from'")?;
+    let (i, _) = expect(i, "'to' in range", |r| keyword(r, "to"))?;
+    let (i, to) = expect_expr(i, "after 'to'")?;
+    let (i, _) = expect(i, "'step' in range", |r| keyword(r, "step"))?;
+    let (i, step) = expect_expr(i, "after 'step'")?;
+    Ok((
+        i,
+        Range {
+            column,
+            from,
+            to,
+            step,
+        },
+    ))
+}
+
+/// The part of `union` after the keyword, as a source or an operator.
+///
+/// Production: `union = "union" { union_param } union_item { "," union_item }` with
+/// `union_item = "(" tabular_expression ")" | table_pattern | call`.
+pub(crate) fn union_body(i: Input<'_>) -> PResult<'_, Union> {
+    let (mut i, params) = params(i, &["kind", "withsource", "isfuzzy"])?;
+    let mut tables = Vec::new();
+    loop {
+        let (rest, item) = union_item(i)?;
+        tables.push(item);
+        match symbol(rest, ",") {
+            Ok((rest, _)) => i = rest,
+            Err(_) => return Ok((rest, Union { params, tables })),
+        }
+    }
+}
+
+fn union_item(i: Input<'_>) -> PResult<'_, Query> {
+    let i = ws(i);
+    let start = offset(&i);
+    if peek_symbol(i, "(") {
+        let (rest, _) = symbol(i, "(")?;
+        let (rest, inner) = expect_query(rest, "in union")?;
+        let (rest, _) = expect_symbol(rest, ")", "to close the union item")?;
+        // Like the right side of `join`, the item is the query inside the parentheses.
+        return Ok((rest, inner));
+    }
+    let (rest, (pattern, span)) = expect(i, "a table name or '(' in union", column_pattern)?;
+    let (rest, kind) = if peek_symbol(rest, "(") && !pattern.contains('*') {
+        let (rest, args) = call_args(rest, &pattern)?;
+        let name = Ident::new(pattern, span);
+        (rest, SourceKind::Call(crate::ast::Call { name, args }))
+    } else {
+        (rest, SourceKind::Table(Ident::new(pattern, span)))
+    };
+    let span = span_from(start, &rest);
+    Ok((
+        rest,
+        Query {
+            source: Source { kind, span },
+            operators: Vec::new(),
+            span,
+        },
+    ))
+}
+
+/// `externaldata ( column_decls ) [ uri, … ] [with ( params )]`, after the keyword.
+///
+/// Production: `externaldata`.
+fn externaldata(i: Input<'_>) -> PResult<'_, Externaldata> {
+    let (i, _) = expect_symbol(i, "(", "after 'externaldata'")?;
+    let (i, columns) = column_decls(i, "in externaldata")?;
+    let (i, _) = expect_symbol(i, ")", "to close the externaldata columns")?;
+    let (mut i, _) = expect_symbol(i, "[", "before the externaldata URIs")?;
+    let mut uris = Vec::new();
+    loop {
+        let (rest, (uri, span)) = expect(i, "a storage URI string", string_literal)?;
+        uris.push(Expr::new(ExprKind::Literal(Literal::String(uri)), span));
+        match symbol(rest, ",") {
+            Ok((rest, _)) => i = rest,
+            Err(_) => {
+                i = expect_symbol(rest, "]", "or ',' after the URI")?.0;
+                break;
+            }
+        }
+    }
+    let (i, with) = with_params(i)?;
+    Ok((
+        i,
+        Externaldata {
+            columns,
+            uris,
+            with,
+        },
+    ))
+}
+
+/// `[with ( name = value, … )]`.
+///
+/// Production: `with_params`.
+pub(crate) fn with_params(i: Input<'_>) -> PResult<'_, Vec<crate::ast::OperatorParam>> {
+    let Ok((i, _)) = keyword(i, "with") else {
+        return Ok((i, Vec::new()));
+    };
+    let (mut i, _) = expect_symbol(i, "(", "after 'with'")?;
+    let mut out = Vec::new();
+    if let Ok((rest, _)) = symbol(i, ")") {
+        return Ok((rest, out));
+    }
+    loop {
+        let (rest, name) = expect(i, "a property name", super::ident::dotted_name)?;
+        let (rest, _) = expect(rest, "'=' after the property name", super::input::equals)?;
+        let (rest, value) = expect_expr(rest, "as the property value")?;
+        out.push(crate::ast::OperatorParam { name, value });
+        match symbol(rest, ",") {
+            Ok((rest, _)) => i = rest,
+            Err(_) => {
+                let (rest, _) = expect_symbol(rest, ")", "to close 'with ('")?;
+                return Ok((rest, out));
+            }
+        }
+    }
+}
+
+/// The part of `search` after the keyword.
+///
+/// Production: `search = "search" { search_param } [ "in" "(" table_pattern { "," table_pattern }
+/// ")" ] expression`.
+pub(crate) fn search_body(i: Input<'_>) -> PResult<'_, Search> {
+    let (i, params) = params(i, &["kind"])?;
+    let mut tables = Vec::new();
+    let mut i = i;
+    if peek_keyword(i, "in") {
+        let (rest, _) = keyword(i, "in")?;
+        let (mut rest, _) = expect_symbol(rest, "(", "after 'search in'")?;
+        loop {
+            let (after, (pattern, span)) = expect(rest, "a table name", column_pattern)?;
+            tables.push(Ident::new(pattern, span));
+            match symbol(after, ",") {
+                Ok((after, _)) => rest = after,
+                Err(_) => {
+                    rest = expect_symbol(after, ")", "to close 'in ('")?.0;
+                    break;
+                }
+            }
+        }
+        i = rest;
+    }
+    let (i, predicate) = expect_expr(i, "to search for")?;
+    Ok((
+        i,
+        Search {
+            params,
+            tables,
+            predicate,
+        },
+    ))
+}
