@@ -3,8 +3,8 @@
 
 use super::ident::{ident, word};
 use super::input::{
-    DepthGuard, Input, PResult, advance, expect, expect_symbol, hard, is_ident_char, keyword,
-    offset, peek_symbol, soft, symbol, symbol_not_before, ws,
+    Input, PResult, advance, expect, expect_symbol, hard, is_ident_char, keyword, nested, offset,
+    peek_symbol, soft, symbol, symbol_not_before, ws,
 };
 use super::literal::{bool_literal, number, peek_string, string_literal, typed_literal};
 use super::query::tabular_or_scalar;
@@ -21,8 +21,15 @@ const NOT_AN_EXPRESSION: &[&str] = &["and", "or", "by"];
 ///
 /// Production: `expression = or_expr`.
 pub(crate) fn expr(i: Input<'_>) -> PResult<'_, Expr> {
-    let _guard = DepthGuard::enter(&i)?;
-    binary(i, Precedence::Or)
+    nested(&i, || binary(i, Precedence::Or))
+}
+
+/// An expression without comparisons, `and`, `or`: where a keyword such as `in` follows
+/// (`make-series … on Axis in range(…)`).
+///
+/// Production: `additive`.
+pub(crate) fn additive_expr(i: Input<'_>) -> PResult<'_, Expr> {
+    nested(&i, || binary(i, Precedence::Additive))
 }
 
 /// An expression, or a hard error "expected an expression {context}".
@@ -257,8 +264,9 @@ fn unary(i: Input<'_>) -> PResult<'_, Expr> {
     let start = offset(&ws(i));
     for (sym, op) in [("-", UnaryOp::Neg), ("+", UnaryOp::Plus)] {
         if let Ok((rest, _)) = symbol(i, sym) {
-            let _guard = DepthGuard::enter(&rest)?;
-            let (rest, operand) = expect(rest, format!("an expression after '{sym}'"), unary)?;
+            let (rest, operand) = nested(&rest, || {
+                expect(rest, format!("an expression after '{sym}'"), unary)
+            })?;
             let span = Span::new(start, operand.span.end);
             return Ok((
                 rest,
@@ -384,7 +392,10 @@ fn literal_expr(lit: Literal, start: usize, rest: &Input<'_>) -> Expr {
 ///
 /// Production: `call_arguments`.
 pub(crate) fn call_args<'a>(i: Input<'a>, function: &str) -> PResult<'a, Vec<Arg>> {
-    let _guard = DepthGuard::enter(&i)?;
+    nested(&i, || call_args_inner(i, function))
+}
+
+fn call_args_inner<'a>(i: Input<'a>, function: &str) -> PResult<'a, Vec<Arg>> {
     let (mut i, _) = symbol(i, "(")?;
     let mut args = Vec::new();
     if let Ok((rest, _)) = symbol(i, ")") {
@@ -417,7 +428,7 @@ pub(crate) fn call_args<'a>(i: Input<'a>, function: &str) -> PResult<'a, Vec<Arg
 
 /// `name =` at the start of a named argument.
 fn named_arg_name(i: Input<'_>) -> Option<(Input<'_>, crate::ast::Ident)> {
-    let (rest, name) = word(i).ok()?;
+    let (rest, name) = ident(i).ok()?;
     let (rest, _) = symbol_not_before(rest, "=", "=~").ok()?;
-    Some((rest, crate::ast::Ident::new(name.0, name.1)))
+    Some((rest, name))
 }

@@ -100,7 +100,12 @@ pub(crate) fn found_at(text: &str, offset: usize) -> (String, Span) {
     let Some(first) = rest.chars().next() else {
         return ("end of query".to_string(), Span::point(offset));
     };
-    let len = if is_ident_char(first) {
+    let len = if first == '"' || first == '\'' {
+        // A whole string literal on this line, so the caret underlines it.
+        rest[1..].find([first, '\n']).map_or(rest.len(), |end| {
+            1 + end + usize::from(rest[1 + end..].starts_with(first))
+        })
+    } else if is_ident_char(first) {
         rest.find(|c: char| !is_ident_char(c)).unwrap_or(rest.len())
     } else {
         const SYMBOLS: &[&str] = &["==", "!=", "<=", ">=", "=~", "!~", "..", "<>"];
@@ -271,6 +276,15 @@ thread_local! {
 /// How deeply expressions and queries may nest. Deeper input is rejected with an error rather
 /// than risking the stack; real queries stay far below it.
 pub(crate) const MAX_DEPTH: usize = 96;
+
+/// Runs `f` one nesting level deeper: counts the level against [`MAX_DEPTH`] and makes sure there
+/// is stack for it. Debug-build frames of a recursive-descent parser are large (tens of KiB per
+/// level of parentheses) and tokio worker threads have 2 MiB, so the stack grows on the heap when
+/// it runs low instead of overflowing.
+pub(crate) fn nested<'a, T>(i: &Input<'a>, f: impl FnOnce() -> PResult<'a, T>) -> PResult<'a, T> {
+    let _guard = DepthGuard::enter(i)?;
+    stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
+}
 
 /// Counts one level of nesting while alive.
 pub(crate) struct DepthGuard(());

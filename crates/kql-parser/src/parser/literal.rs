@@ -462,7 +462,10 @@ pub(crate) fn canonical_guid(text: &str) -> Option<String> {
 ///
 /// Production: `dynamic_value`.
 pub(crate) fn dynamic_value(i: Input<'_>) -> PResult<'_, Dynamic> {
-    let _guard = super::input::DepthGuard::enter(&i)?;
+    super::input::nested(&i, || dynamic_value_inner(i))
+}
+
+fn dynamic_value_inner(i: Input<'_>) -> PResult<'_, Dynamic> {
     let i = ws(i);
     let text = *i.fragment();
     if let Ok((rest, _)) = keyword(i, "null") {

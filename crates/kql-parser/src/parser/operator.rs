@@ -379,6 +379,10 @@ pub(crate) fn column_decls<'a>(i: Input<'a>, context: &str) -> PResult<'a, Vec<C
     let (mut i, first) = column_decl(i, context)?;
     let mut out = vec![first];
     while let Ok((rest, _)) = symbol(i, ",") {
+        // `(a: long, *)` in a table parameter: the `*` belongs to the caller.
+        if symbol(rest, "*").is_ok() {
+            break;
+        }
         let (rest, decl) = column_decl(rest, context)?;
         out.push(decl);
         i = rest;

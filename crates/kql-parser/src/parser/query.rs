@@ -4,7 +4,7 @@
 use super::expr::{call_args, expect_expr, expr};
 use super::ident::{column_pattern, ident, word};
 use super::input::{
-    DepthGuard, Input, PResult, expect, expect_symbol, keyword, offset, peek_keyword, peek_symbol,
+    Input, PResult, expect, expect_symbol, keyword, nested, offset, peek_keyword, peek_symbol,
     soft, span_from, symbol, ws,
 };
 use super::literal::string_literal;
@@ -105,7 +105,10 @@ fn expr_to_source(e: Expr) -> Result<Source, nom::Err<super::input::PError>> {
 ///
 /// Production: `tabular_expression = source { "|" operator }`.
 pub(crate) fn query(i: Input<'_>) -> PResult<'_, Query> {
-    let _guard = DepthGuard::enter(&i)?;
+    nested(&i, || query_inner(i))
+}
+
+fn query_inner(i: Input<'_>) -> PResult<'_, Query> {
     let start = offset(&ws(i));
     let (rest, source) = source(i)?;
     let (rest, operators) = pipeline(rest)?;
@@ -161,8 +164,10 @@ fn source(i: Input<'_>) -> PResult<'_, Source> {
         let (rest, _) = symbol(rest, ")")?;
         return done(start, rest, SourceKind::Paren(Box::new(inner)));
     }
-    let Ok((after, (w, _))) = word(i) else {
-        return soft(&i, "a tabular expression");
+    let (after, w) = match word(i) {
+        Ok((after, (w, _))) => (after, w),
+        Err(_) if i.fragment().starts_with('[') => (i, ""),
+        Err(_) => return soft(&i, "a tabular expression"),
     };
     match w {
         "datatable" if peek_symbol(after, "(") => {

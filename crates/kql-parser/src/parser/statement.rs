@@ -3,7 +3,7 @@
 use super::expr::expect_expr;
 use super::ident::{dotted_name, ident};
 use super::input::{
-    DepthGuard, Input, PResult, equals, expect, expect_symbol, hard, keyword, offset, peek_keyword,
+    Input, PResult, equals, expect, expect_symbol, hard, keyword, offset, peek_keyword,
     peek_symbol, span_from, symbol, ws,
 };
 use super::operator::{column_decls, type_name};
@@ -48,8 +48,10 @@ fn let_value<'a>(i: Input<'a>, name: &str) -> PResult<'a, LetValue> {
         let (rest, f) = function(rest, true)?;
         return Ok((rest, LetValue::Function(f)));
     }
-    if let Ok((rest, f)) = function(i, false) {
-        return Ok((rest, LetValue::Function(f)));
+    match function(i, false) {
+        Ok((rest, f)) => return Ok((rest, LetValue::Function(f))),
+        Err(nom::Err::Error(_)) => {}
+        Err(e) => return Err(e),
     }
     expect(i, format!("a value for '{name}'"), tabular_or_scalar)
 }
@@ -59,33 +61,30 @@ fn let_value<'a>(i: Input<'a>, name: &str) -> PResult<'a, LetValue> {
 /// Production: `function = "(" [ param { "," param } ] ")" "{" { let_statement ";" }
 /// tabular_or_scalar [";"] "}"`; `view = "view" function`.
 fn function(i: Input<'_>, is_view: bool) -> PResult<'_, Function> {
-    let _guard = DepthGuard::enter(&i)?;
+    super::input::nested(&i, || function_inner(i, is_view))
+}
+
+fn function_inner(i: Input<'_>, is_view: bool) -> PResult<'_, Function> {
     let start = offset(&ws(i));
     let (i, params) = if is_view {
         let (i, _) = expect_symbol(i, "(", "after 'view'")?;
         param_list_rest(i)?
     } else {
         let (i, _) = symbol(i, "(")?;
-        // Soft: a parameter list may still turn out to be a parenthesized expression.
-        match param_list_rest(i) {
-            Ok(ok) => ok,
-            Err(nom::Err::Failure(_)) | Err(nom::Err::Error(_)) => {
-                return Err(nom::Err::Error(super::input::PError::expected(
-                    start,
-                    "a function",
-                )));
-            }
-            Err(e) => return Err(e),
+        // `(name:` or `() {` starts a function; anything else is a parenthesized expression.
+        let empty_then_body = symbol(i, ")").and_then(|(r, _)| symbol(r, "{")).is_ok();
+        let typed_param = ident(i).and_then(|(r, _)| symbol(r, ":")).is_ok();
+        if !empty_then_body && !typed_param {
+            return Err(nom::Err::Error(super::input::PError::expected(
+                start,
+                "a function",
+            )));
         }
+        param_list_rest(i)?
     };
     if !peek_symbol(i, "{") {
-        if is_view {
-            return hard(&i, "'{' and the body of the view");
-        }
-        return Err(nom::Err::Error(super::input::PError::expected(
-            start,
-            "a function",
-        )));
+        let what = if is_view { "view" } else { "function" };
+        return hard(&i, format!("'{{' and the body of the {what}"));
     }
     let (mut i, _) = symbol(i, "{")?;
     let mut lets = Vec::new();

@@ -4,7 +4,9 @@ use super::{comma_list, params};
 use crate::ast::{Join, OperatorKind, Query, Source, SourceKind};
 use crate::parser::expr::expect_expr;
 use crate::parser::ident::ident;
-use crate::parser::input::{Input, PResult, expect, expect_symbol, keyword, peek_symbol, symbol};
+use crate::parser::input::{
+    Input, PResult, expect, expect_symbol, hard, keyword, peek_symbol, symbol,
+};
 use crate::parser::query::expect_query;
 
 /// Production: `join = "join" { operator_param } join_right "on" join_condition { "," … }`.
@@ -46,11 +48,11 @@ fn join_right<'a>(i: Input<'a>, op: &str) -> PResult<'a, Query> {
         let (i, _) = expect_symbol(i, ")", &format!("to close the right side of '{op}'"))?;
         return Ok((i, q));
     }
-    let (i, name) = expect(
-        i,
-        format!("the right side of '{op}': a table name or '(' query ')'"),
-        ident,
-    )?;
+    let what = format!("the right side of '{op}': a table name or '(' query ')'");
+    if keyword(i, "on").is_ok() {
+        return hard(&i, what);
+    }
+    let (i, name) = expect(i, what, ident)?;
     let span = name.span;
     Ok((
         i,

@@ -2,7 +2,7 @@
 
 use super::{comma_list, named_expr, named_expr_list, params};
 use crate::ast::{MakeSeries, OperatorKind, SeriesAggregate, SeriesRange};
-use crate::parser::expr::expect_expr;
+use crate::parser::expr::{additive_expr, expect_expr};
 use crate::parser::input::{
     Input, PResult, equals, expect, expect_symbol, hard, keyword, peek_keyword,
 };
@@ -28,7 +28,7 @@ pub(super) fn make_series(i: Input<'_>) -> PResult<'_, OperatorKind> {
     let (i, _) = expect(i, "'on' and the axis column of 'make-series'", |r| {
         keyword(r, "on")
     })?;
-    let (i, on) = expect_expr(i, "(the axis) after 'on'")?;
+    let (i, on) = expect(i, "an expression (the axis) after 'on'", additive_expr)?;
     let (i, range) = if let Ok((rest, _)) = keyword(i, "in") {
         let (rest, _) = expect(rest, "'range' after 'in'", |r| keyword(r, "range"))?;
         let (rest, _) = expect_symbol(rest, "(", "after 'range'")?;
