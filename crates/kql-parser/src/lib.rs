@@ -33,6 +33,7 @@ mod diagnostic;
 mod parser;
 mod printer;
 mod span;
+pub mod suggest;
 pub mod temporal;
 
 pub use diagnostic::{Code, Diagnostic, Label};

@@ -51,6 +51,14 @@ fn check(text: &str) {
     let _ = parse_expression(text);
 }
 
+/// `PROPTEST_CASES` if set (CI sets it), else a quick default for local runs.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
 /// Characters that KQL uses, weighted towards the structural ones.
 const ALPHABET: &[&str] = &[
     "T",
@@ -119,7 +127,7 @@ fn token() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn random_token_soup(tokens in prop::collection::vec(token(), 0..40)) {
@@ -153,12 +161,7 @@ proptest! {
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     for depth in [10_000, 1_000, 200] {
-        for (open, close) in [
-            ("(", ")"),
-            ("f(", ")"),
-            ("-", ""),
-            ("a[", "]"),
-        ] {
+        for (open, close) in [("(", ")"), ("f(", ")"), ("-", ""), ("a[", "]")] {
             let text = format!("print {}1{}", open.repeat(depth), close.repeat(depth));
             let err = parse(&text).unwrap_err();
             assert!(
@@ -168,7 +171,12 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
             );
         }
         let text = format!("print dynamic({}1{})", "[".repeat(depth), "]".repeat(depth));
-        assert!(parse(&text).unwrap_err().message.contains("nests more than"));
+        assert!(
+            parse(&text)
+                .unwrap_err()
+                .message
+                .contains("nests more than")
+        );
         let text = format!("T{}", " | where (1 == 1)".repeat(depth));
         // A long pipeline is not nesting.
         assert!(parse(&text).is_ok());

@@ -96,7 +96,7 @@ fn infix_at(i: Input<'_>, level: Precedence) -> Option<(Input<'_>, BinaryOp, Spa
         let Some(after) = text.strip_prefix(spelling) else {
             continue;
         };
-        if op.is_word() && after.starts_with(|c: char| is_ident_char(c) || c == '-') {
+        if op.is_word() && after.starts_with(is_ident_char) {
             continue;
         }
         // `/` and `//` (a comment) were told apart by `ws`; `-` and `->` do not occur in KQL.

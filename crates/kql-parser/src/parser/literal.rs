@@ -29,6 +29,12 @@ pub(crate) fn number(i: Input<'_>) -> PResult<'_, Literal> {
             .unwrap_or(text.len() - 2);
         let end = 2 + digits;
         let span = Span::new(start, start + end);
+        if text[end..].starts_with(is_ident_char) {
+            return hard_diag(invalid(
+                Span::new(start, start + end + 1),
+                "invalid hexadecimal literal",
+            ));
+        }
         let value = i64::from_str_radix(&text[2..end], 16).map_err(|_| {
             nom::Err::Failure(super::input::PError::diagnostic(invalid(
                 span,

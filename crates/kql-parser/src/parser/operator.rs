@@ -172,41 +172,13 @@ fn unknown_operator<T>(name: &str, span: Span) -> PResult<'static, T> {
         format!("unknown operator '{name}'"),
         span,
     );
-    if let Some(suggestion) = closest(name, OPERATORS) {
+    if let Some(suggestion) = crate::suggest::closest(name, OPERATORS.iter().copied()) {
         diagnostic = diagnostic.with_span_label(format!("did you mean '{suggestion}'?"));
         if suggestion.eq_ignore_ascii_case(name) {
             diagnostic = diagnostic.with_help("KQL keywords are case-sensitive");
         }
     }
     hard_diag(diagnostic)
-}
-
-/// The candidate closest to `name` (case-insensitive match first, then edit distance ≤ 2).
-pub(crate) fn closest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    if let Some(exact) = candidates.iter().find(|c| c.eq_ignore_ascii_case(name)) {
-        return Some(exact);
-    }
-    let lower = name.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&lower, c), *c))
-        .filter(|(d, _)| *d <= 2 && *d < name.len())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Options `name=value` at the start of an operator. Only names in `allowed`, or starting with

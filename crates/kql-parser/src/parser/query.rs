@@ -33,16 +33,107 @@ impl LetValue {
 }
 
 /// Words that start a tabular expression and nothing else.
+/// A column may still be called `print` or `range`, so the word only counts when what follows
+/// it could not follow a name in an expression.
 fn starts_tabular(i: Input<'_>) -> bool {
     let Ok((after, (w, _))) = word(i) else {
         return false;
     };
+    let next = ws(after).fragment().chars().next();
+    let ends_a_name = next.is_none_or(|c| "),];.[=!<>+-*/%|".contains(c));
     match w {
-        "datatable" | "print" | "union" | "externaldata" | "search" => true,
-        "materialize" => peek_symbol(after, "("),
-        "range" => !peek_symbol(after, "("),
+        "datatable" | "materialize" => peek_symbol(after, "("),
+        "print" | "union" | "externaldata" | "search" => !ends_a_name,
+        "range" => !ends_a_name && !peek_symbol(after, "("),
         _ => false,
     }
+}
+
+/// Whether the parenthesized text starting at `i` (which starts with `(`) is a tabular
+/// expression: it holds a `|` outside any inner brackets and strings, or starts with a tabular
+/// keyword. A linear scan, so nested parentheses are parsed once rather than tried both ways.
+fn parenthesized_is_tabular(i: Input<'_>) -> bool {
+    let i = ws(i);
+    let text = *i.fragment();
+    let Some(inner) = text.strip_prefix('(') else {
+        return false;
+    };
+    let inner_input = super::input::advance(i, 1);
+    let first = ws(inner_input);
+    if starts_tabular(first) {
+        return true;
+    }
+    if first.fragment().starts_with('(') {
+        // `((T | count))`: the first inner group decides.
+        return parenthesized_is_tabular(first) && {
+            let after = skip_group(first.fragment()).unwrap_or(0);
+            let rest = &first.fragment()[after..];
+            rest.trim_start().starts_with([')', '|'])
+        };
+    }
+    let mut depth = 0usize;
+    let mut chars = inner.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                if depth == 0 {
+                    return false;
+                }
+                depth -= 1;
+            }
+            '|' if depth == 0 => return true,
+            '\'' | '"' => {
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek().is_some_and(|(_, n)| *n == '/') => {
+                for (_, d) in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The length of the bracket group at the start of `text` (which starts with `(`), if closed.
+fn skip_group(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (pos, c) in text.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(pos + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where both may stand (`let` values, call arguments, `in` lists): a tabular expression or a
@@ -54,14 +145,10 @@ pub(crate) fn tabular_or_scalar(i: Input<'_>) -> PResult<'_, LetValue> {
         let (rest, q) = query(i)?;
         return Ok((rest, LetValue::Query(q)));
     }
-    if peek_symbol(i, "(") {
+    if peek_symbol(i, "(") && parenthesized_is_tabular(i) {
         // `(T | where …)` is a query; `(1 + 2)` and `(x)` are expressions.
-        if let Ok((rest, q)) = query(i)
-            && (!q.operators.is_empty()
-                || !matches!(&q.source.kind, SourceKind::Paren(inner) if inner.operators.is_empty()))
-        {
-            return Ok((rest, LetValue::Query(q)));
-        }
+        let (rest, q) = query(i)?;
+        return Ok((rest, LetValue::Query(q)));
     }
     let (rest, e) = expr(i)?;
     if !peek_symbol(rest, "|") {

@@ -22,7 +22,7 @@ pub(super) fn lookup(i: Input<'_>) -> PResult<'_, OperatorKind> {
 }
 
 fn join_body<'a>(i: Input<'a>, op: &str) -> PResult<'a, Join> {
-    let (i, params) = params(i, &["kind", "withsource"])?;
+    let (i, params) = params(i, &["kind"])?;
     let (i, right) = join_right(i, op)?;
     let (i, _) = expect(i, format!("'on' after the right side of '{op}'"), |r| {
         keyword(r, "on")
