@@ -22,9 +22,14 @@ use std::fmt;
 
 use crate::ast::{ColumnDecl, Ident, ScalarType, TypeName};
 
-/// Words the parser reads as keywords wherever a name could stand, so a name spelled like one
-/// must be quoted to stay a name.
+/// Words that must be quoted to be a name: the parser reads them as keywords where a name could
+/// stand, or Kusto reserves them (a keyword for which Kusto.Language's `SyntaxFacts` has no
+/// `canBeIdentifier`, or a tabular operator's name), so a bare `where` is no column in Kusto.
+/// Function names are printed bare all the same (`count()`, `range(…)`): see [`Call`]'s printer.
+///
+/// [`Call`]: crate::ast::Call
 const KEYWORDS: &[&str] = &[
+    // Parser keywords.
     "and",
     "or",
     "not",
@@ -59,6 +64,65 @@ const KEYWORDS: &[&str] = &[
     "typeof",
     "default",
     "limit",
+    // Tabular operators and sources.
+    "as",
+    "count",
+    "datatable",
+    "declare",
+    "distinct",
+    "evaluate",
+    "extend",
+    "externaldata",
+    "external_data",
+    "facet",
+    "filter",
+    "find",
+    "fork",
+    "getschema",
+    "invoke",
+    "join",
+    "lookup",
+    "materialize",
+    "order",
+    "parse",
+    "partition",
+    "print",
+    "project",
+    "range",
+    "reduce",
+    "render",
+    "sample",
+    "scan",
+    "search",
+    "serialize",
+    "sort",
+    "summarize",
+    "take",
+    "top",
+    "toscalar",
+    "totable",
+    "union",
+    "where",
+    // Other words Kusto reserves in queries.
+    "contains_cs",
+    "containscs",
+    "endswith_cs",
+    "has_cs",
+    "hasprefix_cs",
+    "hassuffix_cs",
+    "like",
+    "likecs",
+    "notcontains",
+    "notcontainscs",
+    "notlike",
+    "notlikecs",
+    "regex",
+    "startswith_cs",
+    "isfuzzy",
+    "withsource",
+    "with_itemindex",
+    "with_source",
+    "bagexpansion",
 ];
 
 /// Whether `name` has the shape of an identifier: `[A-Za-z_][A-Za-z0-9_]*`.

@@ -20,59 +20,108 @@ pub const TICKS_PER_HOUR: i64 = 60 * TICKS_PER_MINUTE;
 pub const TICKS_PER_DAY: i64 = 24 * TICKS_PER_HOUR;
 
 /// The timespan units KQL accepts after a number (`5d`, `1.5h`, `10microseconds`), with their
-/// length in ticks. Longest spellings first so a prefix scan finds the whole unit.
-pub const TIMESPAN_UNITS: &[(&str, i64)] = &[
-    ("microseconds", TICKS_PER_MICROSECOND),
-    ("microsecond", TICKS_PER_MICROSECOND),
-    ("milliseconds", TICKS_PER_MILLISECOND),
-    ("millisecond", TICKS_PER_MILLISECOND),
-    ("minutes", TICKS_PER_MINUTE),
-    ("minute", TICKS_PER_MINUTE),
-    ("seconds", TICKS_PER_SECOND),
-    ("second", TICKS_PER_SECOND),
-    ("millis", TICKS_PER_MILLISECOND),
-    ("milli", TICKS_PER_MILLISECOND),
-    ("hours", TICKS_PER_HOUR),
-    ("ticks", 1),
-    ("tick", 1),
-    ("hour", TICKS_PER_HOUR),
-    ("days", TICKS_PER_DAY),
-    ("day", TICKS_PER_DAY),
-    ("min", TICKS_PER_MINUTE),
-    ("sec", TICKS_PER_SECOND),
-    ("hrs", TICKS_PER_HOUR),
-    ("hr", TICKS_PER_HOUR),
-    ("ms", TICKS_PER_MILLISECOND),
-    ("d", TICKS_PER_DAY),
-    ("h", TICKS_PER_HOUR),
-    ("m", TICKS_PER_MINUTE),
-    ("s", TICKS_PER_SECOND),
+/// length in ticks: Kusto.Language's `TimespanSuffixes`, longest spellings first. Units shorter
+/// than a tick (the nanosecond ones) are fractions; [`ticks_of`] rounds to whole ticks.
+pub const TIMESPAN_UNITS: &[(&str, f64)] = &[
+    ("microseconds", TICKS_PER_MICROSECOND as f64),
+    ("milliseconds", TICKS_PER_MILLISECOND as f64),
+    ("nanoseconds", 0.01),
+    ("microsecond", TICKS_PER_MICROSECOND as f64),
+    ("millisecond", TICKS_PER_MILLISECOND as f64),
+    ("nanosecond", 0.01),
+    ("microsec", TICKS_PER_MICROSECOND as f64),
+    ("millisec", TICKS_PER_MILLISECOND as f64),
+    ("nanosec", 0.01),
+    ("minutes", TICKS_PER_MINUTE as f64),
+    ("seconds", TICKS_PER_SECOND as f64),
+    ("micros", TICKS_PER_MICROSECOND as f64),
+    ("millis", TICKS_PER_MILLISECOND as f64),
+    ("minute", TICKS_PER_MINUTE as f64),
+    ("second", TICKS_PER_SECOND as f64),
+    ("micro", TICKS_PER_MICROSECOND as f64),
+    ("milli", TICKS_PER_MILLISECOND as f64),
+    ("nanos", 0.01),
+    ("hours", TICKS_PER_HOUR as f64),
+    ("ticks", 1.0),
+    ("nano", 0.01),
+    ("tick", 1.0),
+    ("hour", TICKS_PER_HOUR as f64),
+    ("days", TICKS_PER_DAY as f64),
+    ("day", TICKS_PER_DAY as f64),
+    ("min", TICKS_PER_MINUTE as f64),
+    ("sec", TICKS_PER_SECOND as f64),
+    ("hrs", TICKS_PER_HOUR as f64),
+    ("hr", TICKS_PER_HOUR as f64),
+    ("ms", TICKS_PER_MILLISECOND as f64),
+    ("d", TICKS_PER_DAY as f64),
+    ("h", TICKS_PER_HOUR as f64),
+    ("m", TICKS_PER_MINUTE as f64),
+    ("s", TICKS_PER_SECOND as f64),
 ];
 
-/// Looks up a timespan unit spelled exactly `unit`.
-pub fn timespan_unit(unit: &str) -> Option<i64> {
+/// Looks up a timespan unit spelled exactly `unit`: its length in ticks.
+pub fn timespan_unit(unit: &str) -> Option<f64> {
     TIMESPAN_UNITS
         .iter()
         .find(|(name, _)| *name == unit)
         .map(|(_, ticks)| *ticks)
 }
 
-/// `amount` units in ticks, rounded to the nearest tick; `None` on overflow.
-pub fn ticks_of(amount: f64, unit_ticks: i64) -> Option<i64> {
-    let ticks = (amount * unit_ticks as f64).round();
+/// `amount` units of `unit_ticks` ticks each, rounded to the nearest tick; `None` on overflow.
+pub fn ticks_of(amount: f64, unit_ticks: f64) -> Option<i64> {
+    // A fractional unit divides by its whole inverse (100 nanoseconds a tick), which is exact
+    // for whole amounts where multiplying by 0.01 is not.
+    let ticks = if unit_ticks < 1.0 {
+        amount / (1.0 / unit_ticks).round()
+    } else {
+        amount * unit_ticks
+    }
+    .round();
     (ticks.is_finite() && ticks.abs() < i64::MAX as f64).then_some(ticks as i64)
 }
 
-/// Parses the text of a datetime in any format KQL documents: ISO 8601 (`2015-12-31`,
-/// `2015-12-31 23:59:59.9`, `2015-12-31T23:59:59.9999999Z`, with an optional UTC offset),
-/// RFC 822 (`Sat, 8 Nov 14 15:05:02 GMT`) and RFC 850 (`Saturday, 08-Nov-14 15:05:02 GMT`).
-/// Returns ticks since the Unix epoch, in UTC.
+/// Parses the text of a datetime in any format KQL documents (`scalar-data-types/datetime.md`,
+/// `todatetime-function.md`): ISO 8601 (`2015-12-31`, `2015-12-31 23:59:59.9`,
+/// `2015-12-31T23:59:59.9999999Z`, with an optional UTC offset), the sortable forms with an
+/// optional zone (`2014-11-08 15:05:25 GMT`, `2014-11-08T15:05 GMT`), RFC 822
+/// (`Sat, 8 Nov 14 15:05:02 GMT`), RFC 850 (`Saturday, 08-Nov-14 15:05:02 GMT`) and the US date
+/// `MM-DD-YYYY` (`12-02-2022` is December 2). Returns ticks since the Unix epoch, in UTC.
 pub fn parse_datetime(text: &str) -> Option<i64> {
     let text = text.trim();
     if text.is_empty() {
         return None;
     }
-    parse_iso8601(text).or_else(|| parse_rfc_822_850(text))
+    parse_iso8601(text)
+        .or_else(|| parse_us_date(text))
+        .or_else(|| parse_rfc_822_850(text))
+}
+
+/// `text` without a trailing UTC zone name (`GMT`, `UTC`, `Z`) and the white space before it.
+fn strip_zone(text: &str) -> &str {
+    ["GMT", "UTC", "Z"]
+        .iter()
+        .find_map(|zone| text.strip_suffix(zone))
+        .unwrap_or(text)
+        .trim_end()
+}
+
+/// The US date `MM-DD-YYYY` (one- or two-digit month and day, four-digit year), as in
+/// `todatetime('12-02-2022')`.
+fn parse_us_date(text: &str) -> Option<i64> {
+    let mut parts = text.split('-');
+    let (month, day, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, lengths: &[usize]| {
+        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if parts.next().is_some()
+        || !digits(month, &[1, 2])
+        || !digits(day, &[1, 2])
+        || !digits(year, &[4])
+    {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)?;
+    datetime_ticks(date.and_time(NaiveTime::MIN))
 }
 
 fn parse_iso8601(text: &str) -> Option<i64> {
@@ -86,7 +135,8 @@ fn parse_iso8601(text: &str) -> Option<i64> {
     if let Ok(dt) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z") {
         return datetime_ticks(dt.naive_utc());
     }
-    let text = text.strip_suffix('Z').unwrap_or(text);
+    // The sortable forms may end in a zone name: `2014-11-08 15:05:25 GMT`.
+    let text = strip_zone(text);
     const FORMATS: &[&str] = &[
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -121,11 +171,7 @@ fn parse_rfc_822_850(text: &str) -> Option<i64> {
         Some((weekday, rest)) if weekday.chars().all(|c| c.is_ascii_alphabetic()) => rest.trim(),
         _ => text,
     };
-    let text = ["GMT", "UTC", "Z"]
-        .iter()
-        .find_map(|zone| text.strip_suffix(zone))
-        .unwrap_or(text)
-        .trim_end();
+    let text = strip_zone(text);
     let (date, time) = text.rsplit_once(' ')?;
     let date = date.trim().replace('-', " ");
     let mut parts = date.split_whitespace();
@@ -232,7 +278,7 @@ pub fn parse_timespan(text: &str) -> Option<i64> {
         let (number, unit) = body.split_at(split);
         let amount: f64 = number.parse().ok()?;
         let unit_ticks = if unit.is_empty() {
-            TICKS_PER_DAY
+            TICKS_PER_DAY as f64
         } else {
             timespan_unit(unit.trim())?
         };
@@ -302,6 +348,38 @@ mod tests {
     }
 
     #[test]
+    fn sortable_forms_with_a_zone() {
+        assert_eq!(dt("2014-11-08 15:05:25"), "2014-11-08T15:05:25Z");
+        assert_eq!(dt("2014-11-08 15:05:25 GMT"), "2014-11-08T15:05:25Z");
+        assert_eq!(dt("2014-11-08 15:05"), "2014-11-08T15:05:00Z");
+        assert_eq!(dt("2014-11-08 15:05 GMT"), "2014-11-08T15:05:00Z");
+        assert_eq!(dt("2014-11-08T15:05:25"), "2014-11-08T15:05:25Z");
+        assert_eq!(dt("2014-11-08T15:05:25 GMT"), "2014-11-08T15:05:25Z");
+        assert_eq!(dt("2014-11-08T15:05"), "2014-11-08T15:05:00Z");
+        assert_eq!(dt("2014-11-08T15:05 GMT"), "2014-11-08T15:05:00Z");
+        assert_eq!(dt("2014-11-08T15:05 UTC"), "2014-11-08T15:05:00Z");
+        // %n and %e: month and day without a leading zero.
+        assert_eq!(dt("2014-1-8 15:05:25 GMT"), "2014-01-08T15:05:25Z");
+        assert_eq!(dt("2014-11-08 15:05 PST"), "none");
+    }
+
+    #[test]
+    fn us_dates() {
+        assert_eq!(dt("12-02-2022"), "2022-12-02T00:00:00Z");
+        assert_eq!(dt("01-01-2022"), "2022-01-01T00:00:00Z");
+        assert_eq!(dt("1-31-2022"), "2022-01-31T00:00:00Z");
+        for text in [
+            "13-01-2022",
+            "02-30-2022",
+            "12-02-202",
+            "12-02-2022-1",
+            "12--2022",
+        ] {
+            assert_eq!(parse_datetime(text), None, "{text}");
+        }
+    }
+
+    #[test]
     fn rfc_822_and_850_forms() {
         for text in [
             "Sat, 8 Nov 14 15:05:02 GMT",
@@ -342,6 +420,14 @@ mod tests {
         assert_eq!(parse_timespan("1.5h"), Some(90 * TICKS_PER_MINUTE));
         assert_eq!(parse_timespan("2"), Some(2 * TICKS_PER_DAY));
         assert_eq!(parse_timespan("10microseconds"), Some(100));
+        assert_eq!(parse_timespan("3millisec"), Some(3 * TICKS_PER_MILLISECOND));
+        assert_eq!(parse_timespan("2micro"), Some(20));
+        assert_eq!(parse_timespan("2micros"), Some(20));
+        assert_eq!(parse_timespan("2microsec"), Some(20));
+        assert_eq!(parse_timespan("300nanoseconds"), Some(3));
+        assert_eq!(parse_timespan("100nano"), Some(1));
+        assert_eq!(parse_timespan("1nanos"), Some(0));
+        assert_eq!(parse_timespan("250nanosec"), Some(3));
         assert_eq!(parse_timespan("1:60"), None);
         assert_eq!(parse_timespan("abc"), None);
     }

@@ -111,8 +111,9 @@ pub enum UnaryOp {
     Plus,
 }
 
-/// Infix operators, from the loosest binding to the tightest: `or`; `and`; comparisons and
-/// string operators; `+ -`; `* / %`.
+/// Infix operators, from the loosest binding to the tightest (as Kusto.Language's parser has
+/// them): `or`; `and`; `==` `!=`; `<` `<=` `>` `>=`; `+ -`; `* / %`; `=~` `!~` and the string
+/// operators (`has`, `contains`, `startswith`, …, `matches regex`). See [`Precedence`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
 pub enum BinaryOp {
@@ -164,22 +165,60 @@ pub enum BinaryOp {
 }
 
 /// Binding strength of infix operators: higher binds tighter.
+///
+/// The levels follow Kusto.Language's `QueryParser` (`ParseLogicalOrExpression` down to
+/// `ParseStringOperation`): `or` and `and`, `+ -` and `* / %` are left-associative and chain;
+/// equality, relational and string operators take one operator per level and do not chain
+/// (`a == b == c` is an error, `a < b == c` is `(a < b) == c`). String operators bind tighter
+/// than arithmetic: `1 + 2 has "3"` is `1 + (2 has "3")`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Precedence {
     /// `or`.
     Or = 1,
     /// `and`.
     And = 2,
-    /// Comparisons, string operators, `in`, `between`: not associative.
-    Comparison = 3,
+    /// `==`, `!=`/`<>`, and the list and range tests `in`, `!in`, `in~`, `!in~`, `has_any`,
+    /// `has_all`, `between`, `!between`: not associative.
+    Equality = 3,
+    /// `<`, `<=`, `>`, `>=`: not associative.
+    Relational = 4,
     /// `+ -`.
-    Additive = 4,
+    Additive = 5,
     /// `* / %`.
-    Multiplicative = 5,
+    Multiplicative = 6,
+    /// `=~`, `!~`, `has`, `contains`, `startswith`, `endswith`, `hasprefix`, `hassuffix` (and
+    /// their `!` and `_cs` forms), `matches regex`: not associative; the operands are unary
+    /// expressions.
+    StringOp = 7,
     /// `-x`.
-    Unary = 6,
+    Unary = 8,
     /// `.member`, `[index]`, calls, literals, names.
-    Primary = 7,
+    Primary = 9,
+}
+
+impl Precedence {
+    /// Whether operators of this level chain left-associatively (`a - b - c`); the others take
+    /// at most one operator (`a == b == c` does not parse).
+    pub fn chains(self) -> bool {
+        matches!(
+            self,
+            Self::Or | Self::And | Self::Additive | Self::Multiplicative
+        )
+    }
+
+    /// The next tighter level.
+    pub fn tighter(self) -> Precedence {
+        match self {
+            Self::Or => Self::And,
+            Self::And => Self::Equality,
+            Self::Equality => Self::Relational,
+            Self::Relational => Self::Additive,
+            Self::Additive => Self::Multiplicative,
+            Self::Multiplicative => Self::StringOp,
+            Self::StringOp => Self::Unary,
+            Self::Unary | Self::Primary => Self::Primary,
+        }
+    }
 }
 
 impl BinaryOp {
@@ -242,9 +281,11 @@ impl BinaryOp {
         match self {
             Self::Or => Precedence::Or,
             Self::And => Precedence::And,
+            Self::Eq | Self::NotEq => Precedence::Equality,
+            Self::Lt | Self::LtEq | Self::Gt | Self::GtEq => Precedence::Relational,
             Self::Add | Self::Sub => Precedence::Additive,
             Self::Mul | Self::Div | Self::Mod => Precedence::Multiplicative,
-            _ => Precedence::Comparison,
+            _ => Precedence::StringOp,
         }
     }
 

@@ -47,6 +47,9 @@ pub enum SourceKind {
     Externaldata(Externaldata),
     /// `search …` at the start of a query.
     Search(Search),
+    /// `evaluate plugin(…)` at the start of a query: a plugin that produces rows by itself
+    /// (`evaluate sql_request(…)`).
+    Evaluate(super::Evaluate),
 }
 
 /// `datatable(columns) [values]`: values fill the rows column by column, row after row.

@@ -1,12 +1,15 @@
-//! Scalar expressions, by precedence climbing:
-//! `or` < `and` < comparisons and string operators < `+ -` < `* / %` < unary < postfix.
+//! Scalar expressions, by precedence climbing, with Kusto.Language's levels (loosest first):
+//! `or` < `and` < `== != in between …` < `< <= > >=` < `+ -` < `* / %` < `=~ !~ has contains …`
+//! < unary < postfix. Equality, relational and string operators do not chain.
 
 use super::ident::{ident, word};
 use super::input::{
     Input, PResult, advance, expect, expect_symbol, hard, is_ident_char, keyword, nested, offset,
     peek_symbol, soft, symbol, symbol_not_before, ws,
 };
-use super::literal::{bool_literal, number, peek_string, string_literal, typed_literal};
+use super::literal::{
+    bool_literal, number, peek_string, quoted_string, string_literal, typed_literal,
+};
 use super::query::tabular_or_scalar;
 use crate::Span;
 use crate::ast::{
@@ -24,7 +27,8 @@ pub(crate) fn expr(i: Input<'_>) -> PResult<'_, Expr> {
     nested(&i, || binary(i, Precedence::Or))
 }
 
-/// An expression without comparisons, `and`, `or`: where a keyword such as `in` follows
+/// An expression without equality, relational operators, `and`, `or` (arithmetic and string
+/// operators only): where a keyword such as `in` follows
 /// (`make-series … on Axis in range(…)`).
 ///
 /// Production: `additive`.
@@ -39,28 +43,28 @@ pub(crate) fn expect_expr<'a>(i: Input<'a>, context: &str) -> PResult<'a, Expr> 
 
 /// Binary operators at `level` and tighter.
 ///
-/// Productions: `or_expr = and_expr { "or" and_expr }`, `and_expr = comparison { "and"
-/// comparison }`, `additive = multiplicative { ("+" | "-") multiplicative }`, `multiplicative =
-/// unary { ("*" | "/" | "%") unary }`.
+/// Productions: `or_expr = and_expr { "or" and_expr }`, `and_expr = equality { "and" equality
+/// }`, `relational = additive [ relational_op additive ]`, `additive = multiplicative { ("+" |
+/// "-") multiplicative }`, `multiplicative = string_op_expr { ("*" | "/" | "%")
+/// string_op_expr }`, `string_op_expr = unary [ string_op unary ]`.
 fn binary(i: Input<'_>, level: Precedence) -> PResult<'_, Expr> {
-    if level == Precedence::Comparison {
-        return comparison(i);
+    match level {
+        Precedence::Equality => return equality(i),
+        Precedence::Unary | Precedence::Primary => return unary(i),
+        _ => {}
     }
-    if level == Precedence::Unary {
-        return unary(i);
-    }
-    let next = next_level(level);
+    let next = level.tighter();
     let (mut i, mut left) = binary(i, next)?;
     loop {
-        let Some((rest, op, op_span)) = infix_at(i, level) else {
+        let Some((rest, op, _)) = infix_at(i, level) else {
             return Ok((i, left));
         };
-        let context = format!("after '{}'", op.as_str());
-        let (rest, right) = expect(rest, format!("an expression {context}"), |r| {
-            binary(r, next)
-        })?;
+        let (rest, right) = expect(
+            rest,
+            format!("an expression after '{}'", op.as_str()),
+            |r| binary(r, next),
+        )?;
         let span = left.span.to(right.span);
-        let _ = op_span;
         left = Expr::new(
             ExprKind::Binary {
                 op,
@@ -70,17 +74,10 @@ fn binary(i: Input<'_>, level: Precedence) -> PResult<'_, Expr> {
             span,
         );
         i = rest;
-    }
-}
-
-fn next_level(level: Precedence) -> Precedence {
-    match level {
-        Precedence::Or => Precedence::And,
-        Precedence::And => Precedence::Comparison,
-        Precedence::Comparison => Precedence::Additive,
-        Precedence::Additive => Precedence::Multiplicative,
-        Precedence::Multiplicative => Precedence::Unary,
-        Precedence::Unary | Precedence::Primary => Precedence::Primary,
+        if !level.chains() {
+            // `a < b < c`: the second operator is left for the caller, which reports it.
+            return Ok((i, left));
+        }
     }
 }
 
@@ -109,37 +106,35 @@ fn infix_at(i: Input<'_>, level: Precedence) -> Option<(Input<'_>, BinaryOp, Spa
             Span::new(start, start + spelling.len()),
         ));
     }
-    if level == Precedence::Comparison {
-        if let Some(after) = text.strip_prefix("<>") {
-            let _ = after;
-            return Some((advance(i, 2), BinaryOp::NotEq, Span::new(start, start + 2)));
-        }
-        // `matches regex` may have any white space between its words.
-        if let Ok((rest, _)) = keyword(i, "matches")
-            && let Ok((rest, end)) = keyword(rest, "regex")
-        {
-            return Some((rest, BinaryOp::MatchesRegex, Span::new(start, end.end)));
-        }
+    if level == Precedence::Equality && text.starts_with("<>") {
+        return Some((advance(i, 2), BinaryOp::NotEq, Span::new(start, start + 2)));
+    }
+    // `matches regex` may have any white space between its words.
+    if level == Precedence::StringOp
+        && let Ok((rest, _)) = keyword(i, "matches")
+        && let Ok((rest, end)) = keyword(rest, "regex")
+    {
+        return Some((rest, BinaryOp::MatchesRegex, Span::new(start, end.end)));
     }
     None
 }
 
-/// `<` must not match the start of `<=` or `<>`; `!` operators must not match `!in`.
+/// `<` must not match the start of `<=` or `<>`, nor `>` the start of `>=`.
 fn is_symbol_prefix_of_longer(spelling: &str, after: &str) -> bool {
     match spelling {
         "<" => after.starts_with(['=', '>']),
         ">" => after.starts_with('='),
-        "=~" | "==" | "!=" | "!~" | "<=" | ">=" => false,
         _ => false,
     }
 }
 
-/// A comparison: `additive [cmp_op additive | list_op "(" items ")" | ["!"] "between" "("
-/// additive ".." additive ")"]`. Comparisons do not chain.
+/// The equality level: `relational [ list_op "(" items ")" | ["!"] "between" "(" expression
+/// ".." expression ")" | ("==" | "!=" | "<>") relational ]`. One operator at most: equality
+/// does not chain.
 ///
-/// Production: `comparison`.
-fn comparison(i: Input<'_>) -> PResult<'_, Expr> {
-    let (i, left) = binary(i, Precedence::Additive)?;
+/// Production: `equality`.
+fn equality(i: Input<'_>) -> PResult<'_, Expr> {
+    let (i, left) = binary(i, Precedence::Relational)?;
     // List operators: in, !in, in~, !in~, has_any, has_all.
     if let Some((rest, op)) = list_op_at(i) {
         let (rest, _) = expect_symbol(rest, "(", &format!("after '{}'", op.as_str()))?;
@@ -166,13 +161,11 @@ fn comparison(i: Input<'_>) -> PResult<'_, Expr> {
     if let Ok((rest, _)) = keyword(between_input, "between") {
         let name = if negated { "!between" } else { "between" };
         let (rest, _) = expect_symbol(rest, "(", &format!("after '{name}'"))?;
-        let (rest, low) = expect(rest, format!("the lower bound of '{name}'"), |r| {
-            binary(r, Precedence::Additive)
-        })?;
+        // The bounds are whole expressions (Kusto's `ParseRequiredExpressionCouple`); ".."
+        // is no operator, so each stops before it.
+        let (rest, low) = expect(rest, format!("the lower bound of '{name}'"), expr)?;
         let (rest, _) = expect_symbol(rest, "..", "between the bounds")?;
-        let (rest, high) = expect(rest, format!("the upper bound of '{name}'"), |r| {
-            binary(r, Precedence::Additive)
-        })?;
+        let (rest, high) = expect(rest, format!("the upper bound of '{name}'"), expr)?;
         let (rest, close) = expect_symbol(rest, ")", &format!("to close '{name}'"))?;
         let span = left.span.to(close);
         return Ok((
@@ -188,13 +181,13 @@ fn comparison(i: Input<'_>) -> PResult<'_, Expr> {
             ),
         ));
     }
-    let Some((rest, op, _)) = infix_at(i, Precedence::Comparison) else {
+    let Some((rest, op, _)) = infix_at(i, Precedence::Equality) else {
         return Ok((i, left));
     };
     let (rest, right) = expect(
         rest,
         format!("an expression after '{}'", op.as_str()),
-        |r| binary(r, Precedence::Additive),
+        |r| binary(r, Precedence::Relational),
     )?;
     let span = left.span.to(right.span);
     Ok((
@@ -285,14 +278,28 @@ fn unary(i: Input<'_>) -> PResult<'_, Expr> {
 
 /// A primary followed by member accesses, indexes and calls.
 ///
-/// Production: `postfix = primary { "." member | "[" expression "]" }`.
+/// Production: `postfix = primary { "." member | "." "[" expression "]" | "[" expression "]" }`.
 fn postfix(i: Input<'_>) -> PResult<'_, Expr> {
     let (mut i, mut target) = primary(i)?;
     loop {
         let text = *i.fragment();
-        // Member access: `.name` or `.['name']` directly after the target.
+        // Member access: `.name` or `.['name']` directly after the target; `.[expr]` with
+        // anything but a string inside is an index (Kusto's bracketed path selector).
         if text.starts_with('.') && !text.starts_with("..") {
             let after = advance(i, 1);
+            if ws(after).fragment().starts_with('[') && !is_bracketed_name(after) {
+                let (rest, index) = bracket_index(after)?;
+                let span = Span::new(target.span.start, offset(&rest));
+                target = Expr::new(
+                    ExprKind::Index {
+                        target: Box::new(target),
+                        index: Box::new(index),
+                    },
+                    span,
+                );
+                i = rest;
+                continue;
+            }
             let (rest, name) = expect(after, "a member name after '.'", ident)?;
             let span = Span::new(target.span.start, name.span.end);
             target = Expr::new(
@@ -306,10 +313,8 @@ fn postfix(i: Input<'_>) -> PResult<'_, Expr> {
             continue;
         }
         if ws(i).fragment().starts_with('[') {
-            let (rest, _) = symbol(i, "[")?;
-            let (rest, index) = expect_expr(rest, "as the index")?;
-            let (rest, close) = expect_symbol(rest, "]", "to close the index")?;
-            let span = Span::new(target.span.start, close.end);
+            let (rest, index) = bracket_index(i)?;
+            let span = Span::new(target.span.start, offset(&rest));
             target = Expr::new(
                 ExprKind::Index {
                     target: Box::new(target),
@@ -321,6 +326,28 @@ fn postfix(i: Input<'_>) -> PResult<'_, Expr> {
             continue;
         }
         return Ok((i, target));
+    }
+}
+
+/// `[ expression ]` after an indexed value.
+fn bracket_index(i: Input<'_>) -> PResult<'_, Expr> {
+    let (rest, _) = symbol(i, "[")?;
+    let (rest, index) = expect_expr(rest, "as the index")?;
+    let (rest, _) = expect_symbol(rest, "]", "to close the index")?;
+    Ok((rest, index))
+}
+
+/// Whether `[` at `i` starts a bracketed name `['…']` / `["…"]`: a string literal directly
+/// inside, then `]`.
+fn is_bracketed_name(i: Input<'_>) -> bool {
+    let i = ws(i);
+    let text = *i.fragment();
+    if !(text.starts_with("['") || text.starts_with("[\"")) {
+        return false;
+    }
+    match quoted_string(advance(i, 1)) {
+        Ok((rest, _)) => peek_symbol(rest, "]"),
+        Err(_) => false,
     }
 }
 

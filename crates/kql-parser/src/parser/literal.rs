@@ -43,31 +43,56 @@ pub(crate) fn number(i: Input<'_>) -> PResult<'_, Literal> {
         })?;
         return Ok((advance(i, end), Literal::Long(Some(value))));
     }
-    let mut end = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let mut is_real = false;
-    // A fraction needs a digit after the dot, so `1..5` in `between` stays two numbers.
-    if bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
-        is_real = true;
-        end += 1;
-        end += text[end..]
+    let digits_at = |from: usize| {
+        text[from..]
             .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len() - end);
-    }
-    if matches!(bytes.get(end), Some(b'e' | b'E')) {
-        let mut exp = end + 1;
+            .unwrap_or(text.len() - from)
+    };
+    // `e`/`E`, an optional sign and at least one digit; its length, or 0.
+    let exponent_at = |from: usize| {
+        if !matches!(bytes.get(from), Some(b'e' | b'E')) {
+            return 0;
+        }
+        let mut exp = from + 1;
         if matches!(bytes.get(exp), Some(b'+' | b'-')) {
             exp += 1;
         }
-        if bytes.get(exp).is_some_and(u8::is_ascii_digit) {
-            is_real = true;
-            end = exp
-                + text[exp..]
-                    .find(|c: char| !c.is_ascii_digit())
-                    .unwrap_or(text.len() - exp);
+        match digits_at(exp) {
+            0 => 0,
+            n => exp + n - from,
         }
-    }
+    };
+    let int_end = digits_at(0);
+    // A real, as Kusto.Language's `ScanRealLiteral` reads one: digits, then either a "." (not
+    // the start of "..", so `1..5` stays two bounds) with optional fraction digits and an
+    // optional exponent (`1.`, `1.5`, `1.e3`), or an exponent alone (`1e3`). It only counts
+    // when no identifier character follows; `1.5h` is a timespan instead.
+    let dot = bytes.get(int_end) == Some(&b'.')
+        && (bytes.get(int_end + 1) != Some(&b'.') || bytes.get(int_end + 2) == Some(&b'.'));
+    let real_end = if dot {
+        let fraction_end = int_end + 1 + digits_at(int_end + 1);
+        Some(fraction_end + exponent_at(fraction_end))
+    } else {
+        match exponent_at(int_end) {
+            0 => None,
+            n => Some(int_end + n),
+        }
+    };
+    let (end, is_real) = match real_end {
+        Some(end) if !text[end..].starts_with(is_ident_char) => (end, true),
+        _ => {
+            // A timespan takes a fraction only with digits after the ".": `1.h` is `1` and
+            // a member `h`, as in Kusto.
+            let fraction = bytes.get(int_end) == Some(&b'.') && digits_at(int_end + 1) > 0;
+            let end = if fraction {
+                int_end + 1 + digits_at(int_end + 1)
+            } else {
+                int_end
+            };
+            // An exponent followed by letters (`1e3x`) is reported below as a bad unit.
+            (end, false)
+        }
+    };
     let digits = &text[..end];
     // A unit right after the number makes it a timespan.
     let unit_len = text[end..]
@@ -81,7 +106,7 @@ pub(crate) fn number(i: Input<'_>) -> PResult<'_, Literal> {
                 Span::new(start + end, start + end + unit_len),
                 format!("'{unit}' is not a timespan unit"),
             )
-            .with_help("timespan units are d, h, m, s, ms, microsecond, tick (or day, hour, minute, second, …)"));
+            .with_help("timespan units are d, h, m, s, ms, microsecond, nanosecond, tick (or day, hour, minute, second, …)"));
         };
         let amount: f64 = digits.parse().map_err(|_| {
             nom::Err::Failure(super::input::PError::diagnostic(invalid(
@@ -191,20 +216,81 @@ pub(crate) fn quoted_string(i: Input<'_>) -> PResult<'_, (String, Span)> {
                 'n' => value.push('\n'),
                 'r' => value.push('\r'),
                 't' => value.push('\t'),
-                '0' => value.push('\0'),
-                'u' | 'x' => {
-                    let width = if escaped == 'u' { 4 } else { 2 };
-                    let hex = body.get(epos + 1..epos + 1 + width).unwrap_or("");
-                    match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
-                        Some(ch) if hex.len() == width => {
+                'a' => value.push('\u{7}'),
+                'b' => value.push('\u{8}'),
+                'f' => value.push('\u{c}'),
+                'v' => value.push('\u{b}'),
+                '0'..='7' => {
+                    // Octal, as Kusto's `ScanOctalCode`: up to three digits, the third only
+                    // when the first is 0-3 (so the value stays below 256).
+                    let octal = body[epos..]
+                        .bytes()
+                        .take(3)
+                        .take_while(|b| (b'0'..=b'7').contains(b))
+                        .count();
+                    let len = if octal == 3 && escaped > '3' {
+                        2
+                    } else {
+                        octal
+                    };
+                    let code = u32::from_str_radix(&body[epos..epos + len], 8).unwrap_or(0);
+                    value.push(char::from_u32(code).unwrap_or('\0'));
+                    for _ in 1..len {
+                        chars.next();
+                    }
+                }
+                'u' | 'U' | 'x' => {
+                    let width = match escaped {
+                        'x' => 2,
+                        'u' => 4,
+                        _ => 8,
+                    };
+                    let hex_at = |from: usize| {
+                        body.get(from..from + width)
+                            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    };
+                    let code = hex_at(epos + 1);
+                    let mut len = width;
+                    let decoded = match code {
+                        // A UTF-16 surrogate pair written as two `\u` escapes.
+                        Some(high @ 0xD800..=0xDBFF) if escaped == 'u' => {
+                            let next = epos + 1 + width;
+                            let low = body[next..]
+                                .strip_prefix("\\u")
+                                .and_then(|_| hex_at(next + 2))
+                                .filter(|low| (0xDC00..=0xDFFF).contains(low));
+                            low.and_then(|low| {
+                                len += 6;
+                                char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                            })
+                        }
+                        Some(code) => char::from_u32(code),
+                        None => None,
+                    };
+                    match decoded {
+                        Some(ch) => {
                             value.push(ch);
-                            for _ in 0..width {
+                            for _ in 0..len {
                                 chars.next();
                             }
                         }
-                        _ => {
+                        None if code.is_some() => {
                             return hard_diag(invalid(
-                                Span::new(escape_start, escape_start + 2 + hex.len()),
+                                Span::new(escape_start, escape_start + 2 + width),
+                                format!(
+                                    "invalid escape: '\\{escaped}' does not name a Unicode character"
+                                ),
+                            ));
+                        }
+                        None => {
+                            let hex = body[epos + 1..]
+                                .bytes()
+                                .take(width)
+                                .take_while(u8::is_ascii_hexdigit)
+                                .count();
+                            return hard_diag(invalid(
+                                Span::new(escape_start, escape_start + 2 + hex),
                                 format!("invalid escape: '\\{escaped}' needs {width} hex digits"),
                             ));
                         }
@@ -314,10 +400,12 @@ pub(crate) fn typed_literal<'a>(i: Input<'a>, ty: ScalarType, name: &str) -> PRe
     let what = format!("{name}(…)");
     let (rest, (text, span)) = raw_parenthesized(i, &what)?;
     let is_null = text == "null";
+    // The message quotes the value once: `'12-02-2022'`, not `''12-02-2022''`.
+    let shown = unquote(text);
     let bad = |expected: &str| {
         hard_diag(invalid(
             span,
-            format!("'{text}' is not a valid {expected} for {name}(…)"),
+            format!("'{shown}' is not a valid {expected} for {name}(…)"),
         ))
     };
     let literal = match ty {
@@ -329,8 +417,8 @@ pub(crate) fn typed_literal<'a>(i: Input<'a>, ty: ScalarType, name: &str) -> PRe
                     Some(ticks) => Literal::Datetime(Some(ticks)),
                     None => {
                         return hard_diag(
-                            invalid(span, format!("'{text}' is not a valid datetime"))
-                                .with_help("write ISO 8601 (2026-01-31, 2026-01-31 12:30:00, 2026-01-31T12:30:00.5Z), RFC 822 or RFC 850"),
+                            invalid(span, format!("'{shown}' is not a valid datetime"))
+                                .with_help("write ISO 8601 (2026-01-31, 2026-01-31 12:30:00, 2026-01-31T12:30:00.5Z), RFC 822, RFC 850 or MM-DD-YYYY"),
                         );
                     }
                 }
@@ -532,6 +620,16 @@ fn dynamic_value_inner(i: Input<'_>) -> PResult<'_, Dynamic> {
     if peek_string(i) {
         let (rest, (s, _)) = string_literal(i)?;
         return Ok((rest, Dynamic::String(s)));
+    }
+    // A dynamic literal nested in another stands for its value: `dynamic({"a": dynamic({})})`.
+    if let Ok((rest, _)) = keyword(i, "dynamic")
+        && let Ok((rest, _)) = symbol(rest, "(")
+    {
+        let (rest, value) = dynamic_value(rest)?;
+        return match symbol(rest, ")") {
+            Ok((rest, _)) => Ok((rest, value)),
+            Err(_) => hard(&rest, "')' to close dynamic(…)"),
+        };
     }
     for (name, ty) in [
         ("datetime", ScalarType::Datetime),

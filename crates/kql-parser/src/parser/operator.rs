@@ -11,6 +11,8 @@ mod sort;
 mod summarize;
 mod top_nested;
 
+pub(crate) use simple::evaluate_body;
+
 use super::expr::expect_expr;
 use super::ident::{dotted_name, ident};
 use super::input::{

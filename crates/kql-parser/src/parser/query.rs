@@ -4,16 +4,16 @@
 use super::expr::{call_args, expect_expr, expr};
 use super::ident::{column_pattern, ident, word};
 use super::input::{
-    Input, PResult, expect, expect_symbol, keyword, nested, offset, peek_keyword, peek_symbol,
-    soft, span_from, symbol, ws,
+    Input, PResult, expect, expect_symbol, hard_diag, keyword, nested, offset, peek_keyword,
+    peek_symbol, soft, span_from, symbol, ws,
 };
 use super::literal::string_literal;
-use super::operator::{column_decls, named_expr_list, operator, params};
+use super::operator::{column_decls, evaluate_body, named_expr_list, operator, params};
 use crate::ast::{
-    Datatable, Expr, ExprKind, Externaldata, Ident, LetValue, Literal, Query, Range, Search,
-    Source, SourceKind, Union,
+    BinaryOp, Datatable, Expr, ExprKind, Externaldata, Ident, LetValue, ListOp, Literal, Query,
+    Range, Search, Source, SourceKind, Union,
 };
-use crate::{Code, Diagnostic};
+use crate::{Code, Diagnostic, Span};
 
 impl LetValue {
     /// The value as an expression: a tabular value becomes [`ExprKind::Subquery`].
@@ -39,13 +39,101 @@ fn starts_tabular(i: Input<'_>) -> bool {
     let Ok((after, (w, _))) = word(i) else {
         return false;
     };
-    let next = ws(after).fragment().chars().next();
-    let ends_a_name = next.is_none_or(|c| "),];.[=!<>+-*/%|".contains(c));
     match w {
         "datatable" | "materialize" => peek_symbol(after, "("),
-        "print" | "union" | "externaldata" | "search" => !ends_a_name,
-        "range" => !ends_a_name && !peek_symbol(after, "("),
+        "print" | "union" | "externaldata" | "search" => !ends_a_name(after),
+        "range" => !ends_a_name(after) && !peek_symbol(after, "("),
+        "evaluate" => starts_plugin_call(after),
+        "find" => starts_find(after),
         _ => false,
+    }
+}
+
+/// Whether what follows a word at `after` could only follow a name in an expression, so the
+/// word is a name rather than the keyword that starts a tabular source.
+fn ends_a_name(after: Input<'_>) -> bool {
+    let next = ws(after).fragment().chars().next();
+    next.is_none_or(|c| "),];.[=!<>+-*/%|".contains(c))
+}
+
+/// After `evaluate`: a plugin call `name(` or a `hint.` option, which no expression has after a
+/// name.
+fn starts_plugin_call(after: Input<'_>) -> bool {
+    let Ok((rest, (w, _))) = word(after) else {
+        return false;
+    };
+    if w == "hint" && rest.fragment().starts_with('.') {
+        return true;
+    }
+    let operator_word = BinaryOp::ALL
+        .iter()
+        .map(|(_, s)| *s)
+        .chain(ListOp::ALL.iter().map(|(_, s)| *s))
+        .chain(["and", "or", "between", "matches"])
+        .any(|s| s == w);
+    !operator_word && peek_symbol(rest, "(")
+}
+
+/// After `find`: `where`, `withsource=` or `in (…) where`, which no expression has after a
+/// name (`find in (1, 2)` alone is a membership test).
+fn starts_find(after: Input<'_>) -> bool {
+    if peek_keyword(after, "where") || peek_keyword(after, "withsource") {
+        return true;
+    }
+    let Ok((rest, _)) = keyword(after, "in") else {
+        return false;
+    };
+    let rest = ws(rest);
+    if !rest.fragment().starts_with('(') {
+        return false;
+    }
+    skip_group(rest.fragment())
+        .is_some_and(|len| peek_keyword(super::input::advance(rest, len), "where"))
+}
+
+/// The span of a cross-database or cross-cluster reference at the start of `i`:
+/// `database("d").T`, `cluster("c").database("d").T`.
+fn cross_database_reference(i: Input<'_>) -> Option<Span> {
+    let i = ws(i);
+    let start = offset(&i);
+    let (after, (w, _)) = word(i).ok()?;
+    if !matches!(w, "cluster" | "database") || !peek_symbol(after, "(") {
+        return None;
+    }
+    let (mut rest, _) = call_args(after, w).ok()?;
+    let is_dot = |r: &Input<'_>| r.fragment().starts_with('.') && !r.fragment().starts_with("..");
+    if !is_dot(&rest) {
+        return None;
+    }
+    // The rest of the chain: `.database("d")`, `.T`, `.['odd name']`.
+    while is_dot(&rest) {
+        let Ok((after, name)) = ident(super::input::advance(rest, 1)) else {
+            break;
+        };
+        rest = after;
+        if peek_symbol(rest, "(") {
+            match call_args(rest, &name.name) {
+                Ok((after, _)) => rest = after,
+                Err(_) => break,
+            }
+        }
+    }
+    Some(Span::new(start, offset(&rest)))
+}
+
+/// A hard KQL0008 error if `i` starts with a cross-database reference.
+pub(crate) fn reject_cross_database(i: Input<'_>) -> Result<(), nom::Err<super::input::PError>> {
+    match cross_database_reference(i) {
+        Some(span) => Err(nom::Err::Failure(super::input::PError::diagnostic(
+            Diagnostic::new(
+                Code::UNSUPPORTED,
+                "cross-database references are not supported",
+                span,
+            )
+            .with_span_label("a table in another database or cluster")
+            .with_help("this engine reads only its own tables: refer to the table by its name"),
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -141,6 +229,7 @@ fn skip_group(text: &str) -> Option<usize> {
 ///
 /// Production: `tabular_or_scalar = tabular_expression | expression`.
 pub(crate) fn tabular_or_scalar(i: Input<'_>) -> PResult<'_, LetValue> {
+    reject_cross_database(i)?;
     if starts_tabular(i) {
         let (rest, q) = query(i)?;
         return Ok((rest, LetValue::Query(q)));
@@ -287,8 +376,20 @@ fn source(i: Input<'_>) -> PResult<'_, Source> {
             let (rest, search) = search_body(after)?;
             return done(start, rest, SourceKind::Search(search));
         }
+        "evaluate" if !ends_a_name(after) => {
+            let (rest, evaluate) = evaluate_body(after)?;
+            return done(start, rest, SourceKind::Evaluate(evaluate));
+        }
+        "find" if !ends_a_name(after) => {
+            return hard_diag(Diagnostic::new(
+                Code::UNSUPPORTED,
+                "the 'find' operator is not supported",
+                Span::new(start, start + w.len()),
+            ));
+        }
         _ => {}
     }
+    reject_cross_database(i)?;
     let (rest, name) = ident(i)?;
     if peek_symbol(rest, "(") {
         let (rest, args) = call_args(rest, &name.name)?;
@@ -370,6 +471,7 @@ pub(crate) fn union_body(i: Input<'_>) -> PResult<'_, Union> {
 fn union_item(i: Input<'_>) -> PResult<'_, Query> {
     let i = ws(i);
     let start = offset(&i);
+    reject_cross_database(i)?;
     if peek_symbol(i, "(") {
         let (rest, _) = symbol(i, "(")?;
         let (rest, inner) = expect_query(rest, "in union")?;

@@ -9,7 +9,7 @@ use crate::ast::{Arg, Call, Expr, ExprKind, Literal, Precedence, UnaryOp};
 fn precedence(expr: &Expr) -> Precedence {
     match &expr.kind {
         ExprKind::Binary { op, .. } => op.precedence(),
-        ExprKind::Between { .. } | ExprKind::List { .. } => Precedence::Comparison,
+        ExprKind::Between { .. } | ExprKind::List { .. } => Precedence::Equality,
         ExprKind::Unary { .. } => Precedence::Unary,
         ExprKind::Literal(_)
         | ExprKind::Name(_)
@@ -37,19 +37,20 @@ impl fmt::Display for Operand<'_> {
     }
 }
 
-/// The left operand of a left-associative binary operator of precedence `parent`: in
-/// parentheses only when it binds more loosely, or when both are comparisons (which do not
-/// associate at all).
+/// The left operand of a binary operator of precedence `parent`: in parentheses when it binds
+/// more loosely, or at the same level when that level does not chain (`(a == b) == c`,
+/// `(a < b) < c`, `(a has b) has c`).
 fn left(expr: &Expr, parent: Precedence) -> Operand<'_> {
     let own = precedence(expr);
     Operand {
         expr,
-        paren: own < parent || (own == Precedence::Comparison && parent == Precedence::Comparison),
+        paren: own < parent || (own == parent && !parent.chains()),
     }
 }
 
 /// The right operand of a binary operator of precedence `parent`: an operand of the same
-/// precedence needs parentheses too, since without them it would associate to the left.
+/// precedence needs parentheses too, since without them it would associate to the left (or,
+/// for a level that does not chain, not parse).
 fn right(expr: &Expr, parent: Precedence) -> Operand<'_> {
     Operand {
         expr,
@@ -118,13 +119,13 @@ impl fmt::Display for Expr {
                 write!(
                     f,
                     "{} {bang}between ({low} .. {high})",
-                    left(expr, Precedence::Comparison)
+                    left(expr, Precedence::Equality)
                 )
             }
             ExprKind::List { op, expr, items } => write!(
                 f,
                 "{} {} ({})",
-                left(expr, Precedence::Comparison),
+                left(expr, Precedence::Equality),
                 op.as_str(),
                 comma(items)
             ),

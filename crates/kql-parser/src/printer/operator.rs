@@ -3,12 +3,12 @@
 use std::fmt;
 
 use super::query::{Parenthesized, write_params};
-use super::{Pattern, comma, joined};
+use super::{Pattern, comma, is_ident_shaped, joined};
 use crate::ast::{
-    As, ColumnPattern, Evaluate, ExpandItem, Join, MakeSeries, MvApply, MvExpand, NamedExpr,
-    NullsOrder, Operator, OperatorKind, OperatorParam, Parse, ParseKv, ParsePart, Rename, Render,
-    RenderProperty, ReorderItem, ReorderOrder, SeriesAggregate, SeriesRange, SortKey, SortOrder,
-    Summarize, Top, TopNestedLevel,
+    As, ColumnPattern, Evaluate, ExpandItem, ExprKind, Join, MakeSeries, MvApply, MvExpand,
+    NamedExpr, NullsOrder, Operator, OperatorKind, OperatorParam, Parse, ParseKv, ParsePart,
+    Rename, Render, RenderProperty, ReorderItem, ReorderOrder, SeriesAggregate, SeriesRange,
+    SortKey, SortOrder, Summarize, Top, TopNestedLevel,
 };
 
 impl fmt::Display for Operator {
@@ -85,9 +85,20 @@ impl fmt::Display for NamedExpr {
 
 /// `name=value`. The name is printed as written: hint names are dotted (`hint.strategy`) and
 /// some option names are keywords (`kind`), and the parser reads them raw in this position.
+/// `name=value`. A value that is a plain word (`kind=inner`, `kind=regex`,
+/// `hint.strategy=shuffle`) is printed raw, even when it is a word a column name would need
+/// quoted for.
 impl fmt::Display for OperatorParam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.name.name, self.value)
+        match &self.value.kind {
+            ExprKind::Name(word)
+                if is_ident_shaped(&word.name)
+                    && !matches!(word.name.as_str(), "true" | "false") =>
+            {
+                write!(f, "{}={}", self.name.name, word.name)
+            }
+            _ => write!(f, "{}={}", self.name.name, self.value),
+        }
     }
 }
 

@@ -68,6 +68,7 @@ impl fmt::Display for SourceKind {
             SourceKind::Materialize(query) => write!(f, "materialize{}", Parenthesized(query)),
             SourceKind::Externaldata(externaldata) => externaldata.fmt(f),
             SourceKind::Search(search) => search.fmt(f),
+            SourceKind::Evaluate(evaluate) => evaluate.fmt(f),
         }
     }
 }

@@ -227,6 +227,53 @@ fn precedence_comparisons_do_not_associate() {
 }
 
 #[test]
+fn precedence_follows_kusto_levels() {
+    // Relational binds tighter than equality.
+    let eq_of_lt = bin(
+        BinaryOp::Eq,
+        bin(BinaryOp::Gt, name("a"), long(0)),
+        lit(Literal::Bool(Some(true))),
+    );
+    assert_eq!(text(&eq_of_lt), "a > 0 == true");
+    let lt_of_eq = bin(
+        BinaryOp::Lt,
+        bin(BinaryOp::Eq, name("a"), name("b")),
+        name("c"),
+    );
+    assert_eq!(text(&lt_of_eq), "(a == b) < c");
+    // String operators bind tighter than arithmetic.
+    let add_of_has = bin(
+        BinaryOp::Add,
+        long(1),
+        bin(BinaryOp::Has, long(2), string("3")),
+    );
+    assert_eq!(text(&add_of_has), "1 + 2 has \"3\"");
+    let has_of_add = bin(
+        BinaryOp::EqTilde,
+        bin(BinaryOp::Add, name("a"), name("b")),
+        name("c"),
+    );
+    assert_eq!(text(&has_of_add), "(a + b) =~ c");
+    // Relational operators do not chain.
+    let lt_of_lt = bin(
+        BinaryOp::Lt,
+        bin(BinaryOp::Lt, name("a"), name("b")),
+        name("c"),
+    );
+    assert_eq!(text(&lt_of_lt), "(a < b) < c");
+}
+
+#[test]
+fn reserved_words_are_quoted_as_names_but_not_as_functions() {
+    for word in [
+        "where", "project", "extend", "count", "union", "search", "evaluate",
+    ] {
+        assert_eq!(text(&name(word)), format!("['{word}']"));
+        assert_eq!(text(&call_e(word, vec![])), format!("{word}()"));
+    }
+}
+
+#[test]
 fn unary_minus_parenthesizes_compound_operands() {
     assert_eq!(
         text(&neg(bin(BinaryOp::Add, name("a"), name("b")))),

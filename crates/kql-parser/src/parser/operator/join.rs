@@ -48,6 +48,7 @@ fn join_right<'a>(i: Input<'a>, op: &str) -> PResult<'a, Query> {
         let (i, _) = expect_symbol(i, ")", &format!("to close the right side of '{op}'"))?;
         return Ok((i, q));
     }
+    crate::parser::query::reject_cross_database(i)?;
     let what = format!("the right side of '{op}': a table name or '(' query ')'");
     if keyword(i, "on").is_ok() {
         return hard(&i, what);

@@ -93,9 +93,15 @@ fn call<'a>(i: Input<'a>, op: &str) -> PResult<'a, Call> {
 
 /// Production: `evaluate = "evaluate" { operator_param } call`.
 pub(super) fn evaluate(i: Input<'_>) -> PResult<'_, OperatorKind> {
+    let (i, evaluate) = evaluate_body(i)?;
+    Ok((i, OperatorKind::Evaluate(evaluate)))
+}
+
+/// The part of `evaluate` after the keyword, as an operator or a source.
+pub(crate) fn evaluate_body(i: Input<'_>) -> PResult<'_, Evaluate> {
     let (i, params) = params(i, &[])?;
     let (i, plugin) = call(i, "evaluate")?;
-    Ok((i, OperatorKind::Evaluate(Evaluate { params, plugin })))
+    Ok((i, Evaluate { params, plugin }))
 }
 
 /// Production: `invoke = "invoke" call`.
