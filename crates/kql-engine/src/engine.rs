@@ -1,0 +1,297 @@
+//! The engine: a DataFusion session, the tables registered under KQL names, and the function
+//! registry; parse → plan → execute for each query text.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::catalog::TableProvider;
+use datafusion::dataframe::DataFrame;
+use datafusion::datasource::MemTable;
+use datafusion::execution::FunctionRegistry as _;
+use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
+use kql_functions::Registry;
+use kql_planner::{KqlColumn, PlannedQuery, Planner};
+
+use crate::catalog::{Registered, Tables};
+use crate::coerce::{canonical_schema, coerce_batch, kql_columns};
+use crate::load::{JsonLinesOptions, LoadReport};
+use crate::{EngineError, QueryResult, ResultTable};
+
+/// How the engine runs.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    /// Threads for one query (DataFusion's target partitions); default: all cores.
+    pub threads: usize,
+    /// A fixed `now()` in nanoseconds since the Unix epoch, for reproducible results (tests,
+    /// replays); default: the clock at the start of each query.
+    pub now_nanos: Option<i64>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            now_nanos: None,
+        }
+    }
+}
+
+/// A KQL engine: tables by name, and queries over them.
+pub struct Engine {
+    ctx: SessionContext,
+    tables: Tables,
+    registry: Arc<Registry>,
+    options: EngineOptions,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    /// An engine with default options and no tables.
+    pub fn new() -> Self {
+        Self::with_options(EngineOptions::default())
+    }
+
+    /// An engine with these options.
+    pub fn with_options(options: EngineOptions) -> Self {
+        let config = SessionConfig::new()
+            .with_target_partitions(options.threads.max(1))
+            .with_information_schema(false)
+            .set_str("datafusion.execution.time_zone", "UTC");
+        let mut ctx = SessionContext::new_with_config(config);
+        // The JSON accessors are also registered so their plan rewrites run; the planner calls
+        // them directly.
+        let _ = datafusion_functions_json::register_all(&mut ctx);
+        let _ = ctx.udfs();
+        Self {
+            ctx,
+            tables: Tables::default(),
+            registry: Arc::new(Registry::new()),
+            options,
+        }
+    }
+
+    /// The function registry (for documentation and completion).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Registers in-memory record batches as table `name`. Columns are coerced to the canonical
+    /// Arrow types of their KQL types; a field marked `arrow.json` is `dynamic`.
+    pub fn register_batches(
+        &self,
+        name: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), EngineError> {
+        let Some(first) = batches.first() else {
+            return Err(EngineError::Register(format!(
+                "table '{name}' has no batches (give at least an empty one for the schema)"
+            )));
+        };
+        let columns = kql_columns(&first.schema())?;
+        self.register_columns(name, columns, batches)
+    }
+
+    /// Registers batches with an explicit KQL schema (the batches' columns in the same order).
+    pub fn register_columns(
+        &self,
+        name: &str,
+        columns: Vec<KqlColumn>,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), EngineError> {
+        let schema = canonical_schema(&columns);
+        let mut coerced = Vec::with_capacity(batches.len());
+        for b in &batches {
+            if b.num_columns() != columns.len() {
+                return Err(EngineError::Register(format!(
+                    "table '{name}': a batch has {} columns, the schema {}",
+                    b.num_columns(),
+                    columns.len()
+                )));
+            }
+            coerced.push(coerce_batch(b, &columns, &schema)?);
+        }
+        // Spread the batches over partitions so scans run on every thread.
+        let partitions = self.options.threads.max(1);
+        let mut parts: Vec<Vec<RecordBatch>> =
+            vec![Vec::new(); partitions.min(coerced.len().max(1))];
+        let count = parts.len();
+        for (i, b) in coerced.into_iter().enumerate() {
+            parts[i % count].push(b);
+        }
+        let table = MemTable::try_new(Arc::clone(&schema), parts)?;
+        self.insert(name, Arc::new(table), columns)
+    }
+
+    /// Registers any DataFusion table provider; its KQL columns come from its Arrow schema.
+    pub fn register_table_provider(
+        &self,
+        name: &str,
+        provider: Arc<dyn TableProvider>,
+    ) -> Result<(), EngineError> {
+        let columns = kql_columns(&provider.schema())?;
+        self.insert(name, provider, columns)
+    }
+
+    /// Registers a Parquet file or directory, read lazily at each query (filters on it are
+    /// pushed down to row groups).
+    pub async fn register_parquet(
+        &self,
+        name: &str,
+        path: impl AsRef<Path>,
+    ) -> Result<(), EngineError> {
+        let path = path.as_ref().to_string_lossy().to_string();
+        let df = self
+            .ctx
+            .read_parquet(path.as_str(), ParquetReadOptions::default())
+            .await
+            .map_err(|e| EngineError::Load {
+                path: path.clone(),
+                line: None,
+                message: e.to_string(),
+            })?;
+        self.register_table_provider(name, df.into_view())
+    }
+
+    /// Registers a CSV file with a header row, read lazily.
+    pub async fn register_csv(
+        &self,
+        name: &str,
+        path: impl AsRef<Path>,
+    ) -> Result<(), EngineError> {
+        let path = path.as_ref().to_string_lossy().to_string();
+        let ext = Path::new(&path)
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default();
+        let df = self
+            .ctx
+            .read_csv(
+                path.as_str(),
+                CsvReadOptions::new().has_header(true).file_extension(&ext),
+            )
+            .await
+            .map_err(|e| EngineError::Load {
+                path: path.clone(),
+                line: None,
+                message: e.to_string(),
+            })?;
+        self.register_table_provider(name, df.into_view())
+    }
+
+    /// Loads a JSON lines file (optionally gzipped) into memory as table `name`, with the given
+    /// KQL schema or one inferred from the data.
+    pub fn register_json_lines(
+        &self,
+        name: &str,
+        path: impl AsRef<Path>,
+        options: &JsonLinesOptions,
+    ) -> Result<LoadReport, EngineError> {
+        let (columns, batches, report) = crate::load::read_json_lines(path.as_ref(), options)?;
+        let batches = if batches.is_empty() {
+            vec![RecordBatch::new_empty(canonical_schema(&columns))]
+        } else {
+            batches
+        };
+        self.register_columns(name, columns, batches)?;
+        Ok(report)
+    }
+
+    fn insert(
+        &self,
+        name: &str,
+        provider: Arc<dyn TableProvider>,
+        columns: Vec<KqlColumn>,
+    ) -> Result<(), EngineError> {
+        let mut tables = self
+            .tables
+            .by_name
+            .write()
+            .map_err(|_| EngineError::Register("table catalog is poisoned".into()))?;
+        tables.insert(name.to_string(), Registered { provider, columns });
+        Ok(())
+    }
+
+    /// The registered table names, sorted.
+    pub fn table_names(&self) -> Vec<String> {
+        use kql_planner::Catalog as _;
+        self.tables.table_names()
+    }
+
+    /// The KQL columns of a registered table.
+    pub fn table_columns(&self, name: &str) -> Option<Vec<KqlColumn>> {
+        self.tables
+            .by_name
+            .read()
+            .ok()?
+            .get(name)
+            .map(|t| t.columns.clone())
+    }
+
+    fn now_nanos(&self) -> i64 {
+        self.options
+            .now_nanos
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0))
+    }
+
+    /// Parses and plans a query text: one plan per tabular statement.
+    pub fn plan(&self, text: &str) -> Result<Vec<PlannedQuery>, EngineError> {
+        let script = kql_parser::parse(text)?;
+        let mut planner = Planner::new(&self.tables, &self.registry, self.now_nanos());
+        Ok(planner.plan_script(&script)?)
+    }
+
+    /// Runs a query text; one result table per tabular statement.
+    pub async fn query(&self, text: &str) -> Result<QueryResult, EngineError> {
+        let planned = self.plan(text)?;
+        let mut tables = Vec::with_capacity(planned.len());
+        for p in planned {
+            tables.push(self.execute(p).await?);
+        }
+        Ok(QueryResult { tables })
+    }
+
+    /// Runs one planned query.
+    pub async fn execute(&self, planned: PlannedQuery) -> Result<ResultTable, EngineError> {
+        let df = DataFrame::new(self.ctx.state(), planned.plan);
+        let batches = df.collect().await?;
+        Ok(ResultTable {
+            name: planned.name,
+            columns: planned.columns,
+            batches,
+        })
+    }
+
+    /// The AST, the logical plan (as built and optimized) and the physical plan of each statement.
+    pub async fn explain(&self, text: &str) -> Result<String, EngineError> {
+        let script = kql_parser::parse(text)?;
+        let mut out = format!("== KQL (canonical)\n{script}\n");
+        let planned = self.plan(text)?;
+        for p in planned {
+            out.push_str(&format!(
+                "\n== {}: logical plan\n{}\n",
+                p.name,
+                p.plan.display_indent()
+            ));
+            let df = DataFrame::new(self.ctx.state(), p.plan);
+            let optimized = df.clone().into_optimized_plan()?;
+            out.push_str(&format!(
+                "\n== {}: optimized logical plan\n{}\n",
+                p.name,
+                optimized.display_indent()
+            ));
+            let physical = df.create_physical_plan().await?;
+            out.push_str(&format!(
+                "\n== {}: physical plan\n{}\n",
+                p.name,
+                datafusion::physical_plan::displayable(physical.as_ref()).indent(false)
+            ));
+        }
+        Ok(out)
+    }
+}

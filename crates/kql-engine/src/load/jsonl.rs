@@ -1,0 +1,395 @@
+//! JSON lines: one object per line keyed by column name, as Log Analytics data export writes
+//! them. Nested objects and arrays become `dynamic` (their JSON text kept as written); keys are
+//! case-sensitive, so `Level` and `level` stay distinct.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    ArrayRef, BooleanBuilder, DurationNanosecondBuilder, Float64Builder, Int32Builder,
+    Int64Builder, StringBuilder, TimestampNanosecondBuilder,
+};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::record_batch::RecordBatch;
+use kql_functions::KqlType;
+use kql_parser::temporal;
+use kql_planner::KqlColumn;
+use serde_json::value::RawValue;
+
+use super::{JsonLinesOptions, LoadReport};
+use crate::EngineError;
+use crate::coerce::canonical_schema;
+
+const BATCH_ROWS: usize = 65_536;
+const REPORTED_ERRORS: usize = 5;
+
+/// A parsed cell, ready to append.
+enum Cell {
+    Null,
+    Bool(bool),
+    Long(i64),
+    Real(f64),
+    Text(String),
+    Nanos(i64),
+}
+
+/// Reads `path` (gzip detected by its magic bytes) into batches.
+pub fn read_json_lines(
+    path: &Path,
+    options: &JsonLinesOptions,
+) -> Result<(Vec<KqlColumn>, Vec<RecordBatch>, LoadReport), EngineError> {
+    let display = path.display().to_string();
+    let load_error = |line: Option<usize>, message: String| EngineError::Load {
+        path: display.clone(),
+        line,
+        message,
+    };
+    let columns = match &options.schema {
+        Some(c) => c.clone(),
+        None => infer(open(path)?, options.infer_rows, &display)?,
+    };
+    let index: HashMap<&str, usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let schema = canonical_schema(&columns);
+    let mut report = LoadReport::default();
+    let mut batches = Vec::new();
+    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(BATCH_ROWS);
+    for (n, line) in open(path)?.lines().enumerate() {
+        let line_no = n + 1;
+        let line = line.map_err(|e| load_error(Some(line_no), e.to_string()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_row(&line, &columns, &index) {
+            Ok(cells) => rows.push(cells),
+            Err(message) if options.skip_bad_rows => {
+                report.skipped += 1;
+                if report.first_errors.len() < REPORTED_ERRORS {
+                    report.first_errors.push((line_no, message));
+                }
+                continue;
+            }
+            Err(message) => return Err(load_error(Some(line_no), message)),
+        }
+        if rows.len() == BATCH_ROWS {
+            report.rows += rows.len();
+            batches.push(build_batch(&columns, &schema, std::mem::take(&mut rows))?);
+        }
+    }
+    if !rows.is_empty() {
+        report.rows += rows.len();
+        batches.push(build_batch(&columns, &schema, rows)?);
+    }
+    Ok((columns, batches, report))
+}
+
+fn open(path: &Path) -> Result<Box<dyn BufRead>, EngineError> {
+    let display = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| EngineError::Load {
+        path: display.clone(),
+        line: None,
+        message: e.to_string(),
+    })?;
+    let mut magic = [0u8; 2];
+    let gz = file
+        .read(&mut magic)
+        .map(|n| n == 2 && magic == [0x1f, 0x8b])
+        .unwrap_or(false);
+    let file = std::fs::File::open(path).map_err(|e| EngineError::Load {
+        path: display,
+        line: None,
+        message: e.to_string(),
+    })?;
+    Ok(if gz {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 20, file))
+    })
+}
+
+/// One line's object as raw values by key.
+fn object(line: &str) -> Result<Vec<(Cow<'_, str>, &RawValue)>, String> {
+    let map: HashMap<Cow<'_, str>, &RawValue> = serde_json::from_str(line).map_err(|e| {
+        if line.trim_start().starts_with('{') {
+            format!("invalid JSON: {e}")
+        } else {
+            "expected a JSON object".to_string()
+        }
+    })?;
+    Ok(map.into_iter().collect())
+}
+
+fn parse_row(
+    line: &str,
+    columns: &[KqlColumn],
+    index: &HashMap<&str, usize>,
+) -> Result<Vec<Cell>, String> {
+    let mut cells: Vec<Cell> = columns.iter().map(|_| Cell::Null).collect();
+    for (key, raw) in object(line)? {
+        let Some(&i) = index.get(key.as_ref()) else {
+            continue;
+        };
+        let column = &columns[i];
+        cells[i] =
+            cell(raw.get(), column.ty).map_err(|m| format!("column '{}': {m}", column.name))?;
+    }
+    Ok(cells)
+}
+
+fn string_of(raw: &str) -> Option<Cow<'_, str>> {
+    if raw.starts_with('"') {
+        serde_json::from_str::<Cow<'_, str>>(raw).ok()
+    } else {
+        None
+    }
+}
+
+fn cell(raw: &str, ty: KqlType) -> Result<Cell, String> {
+    let raw = raw.trim();
+    if raw == "null" {
+        return Ok(Cell::Null);
+    }
+    let shown = || {
+        if raw.len() > 60 {
+            format!("{}…", &raw[..raw.floor_char_boundary(60)])
+        } else {
+            raw.to_string()
+        }
+    };
+    let bad = |what: &str| Err(format!("expected {what}, got {}", shown()));
+    match ty {
+        KqlType::String | KqlType::Guid => Ok(Cell::Text(match string_of(raw) {
+            Some(s) => s.into_owned(),
+            None => raw.to_string(),
+        })),
+        KqlType::Dynamic => Ok(Cell::Text(raw.to_string())),
+        KqlType::Bool => match raw {
+            "true" => Ok(Cell::Bool(true)),
+            "false" => Ok(Cell::Bool(false)),
+            _ => match string_of(raw).and_then(|s| kql_functions::udf::bool_of_text(&s)) {
+                Some(b) => Ok(Cell::Bool(b)),
+                None => bad("a bool"),
+            },
+        },
+        KqlType::Int | KqlType::Long => {
+            let text = string_of(raw).unwrap_or(Cow::Borrowed(raw));
+            match text.trim().parse::<i64>() {
+                Ok(v) if ty == KqlType::Long || i32::try_from(v).is_ok() => Ok(Cell::Long(v)),
+                _ => bad(if ty == KqlType::Int {
+                    "an int"
+                } else {
+                    "a long"
+                }),
+            }
+        }
+        KqlType::Real | KqlType::Decimal => {
+            let text = string_of(raw).unwrap_or(Cow::Borrowed(raw));
+            match text.trim().parse::<f64>() {
+                Ok(v) if ty == KqlType::Real => Ok(Cell::Real(v)),
+                Ok(_) => Ok(Cell::Text(text.trim().to_string())),
+                Err(_) => bad("a number"),
+            }
+        }
+        KqlType::Datetime => match string_of(raw)
+            .and_then(|s| temporal::parse_datetime(&s))
+            .and_then(|t| t.checked_mul(100))
+        {
+            Some(ns) => Ok(Cell::Nanos(ns)),
+            None => bad("a datetime"),
+        },
+        KqlType::Timespan => match string_of(raw)
+            .and_then(|s| temporal::parse_timespan(&s))
+            .and_then(|t| t.checked_mul(100))
+        {
+            Some(ns) => Ok(Cell::Nanos(ns)),
+            None => bad("a timespan"),
+        },
+    }
+}
+
+fn build_batch(
+    columns: &[KqlColumn],
+    schema: &datafusion::arrow::datatypes::SchemaRef,
+    rows: Vec<Vec<Cell>>,
+) -> Result<RecordBatch, EngineError> {
+    let n = rows.len();
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
+    for (i, column) in columns.iter().enumerate() {
+        let cells = rows.iter().map(|r| &r[i]);
+        let array: ArrayRef = match column.ty {
+            KqlType::Bool => {
+                let mut b = BooleanBuilder::with_capacity(n);
+                cells.for_each(|c| {
+                    b.append_option(if let Cell::Bool(v) = c {
+                        Some(*v)
+                    } else {
+                        None
+                    })
+                });
+                Arc::new(b.finish())
+            }
+            KqlType::Int => {
+                let mut b = Int32Builder::with_capacity(n);
+                cells.for_each(|c| {
+                    b.append_option(if let Cell::Long(v) = c {
+                        i32::try_from(*v).ok()
+                    } else {
+                        None
+                    })
+                });
+                Arc::new(b.finish())
+            }
+            KqlType::Long => {
+                let mut b = Int64Builder::with_capacity(n);
+                cells.for_each(|c| {
+                    b.append_option(if let Cell::Long(v) = c {
+                        Some(*v)
+                    } else {
+                        None
+                    })
+                });
+                Arc::new(b.finish())
+            }
+            KqlType::Real => {
+                let mut b = Float64Builder::with_capacity(n);
+                cells.for_each(|c| {
+                    b.append_option(match c {
+                        Cell::Real(v) => Some(*v),
+                        Cell::Long(v) => Some(*v as f64),
+                        _ => None,
+                    })
+                });
+                Arc::new(b.finish())
+            }
+            KqlType::Datetime => {
+                let mut b = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
+                cells.for_each(|c| {
+                    b.append_option(if let Cell::Nanos(v) = c {
+                        Some(*v)
+                    } else {
+                        None
+                    })
+                });
+                Arc::new(b.finish())
+            }
+            KqlType::Timespan => {
+                let mut b = DurationNanosecondBuilder::with_capacity(n);
+                cells.for_each(|c| {
+                    b.append_option(if let Cell::Nanos(v) = c {
+                        Some(*v)
+                    } else {
+                        None
+                    })
+                });
+                Arc::new(b.finish())
+            }
+            KqlType::String | KqlType::Guid | KqlType::Dynamic | KqlType::Decimal => {
+                let mut b = StringBuilder::with_capacity(n, n * 16);
+                for c in cells {
+                    match c {
+                        Cell::Text(s) => b.append_value(s),
+                        // KQL strings have no null.
+                        _ if column.ty == KqlType::String => b.append_value(""),
+                        _ => b.append_null(),
+                    }
+                }
+                let strings: ArrayRef = Arc::new(b.finish());
+                if column.ty == KqlType::Decimal {
+                    cast(&strings, &KqlType::Decimal.to_arrow())?
+                } else {
+                    strings
+                }
+            }
+        };
+        arrays.push(array);
+    }
+    Ok(RecordBatch::try_new(Arc::clone(schema), arrays)?)
+}
+
+/// Infers columns from the first `rows` objects: keys in order of first appearance; a key's type
+/// is the narrowest that fits every value seen (long, real, bool, datetime for ISO 8601 strings,
+/// string), `dynamic` for objects, arrays and mixtures.
+fn infer(reader: Box<dyn BufRead>, rows: usize, path: &str) -> Result<Vec<KqlColumn>, EngineError> {
+    let mut order: Vec<String> = Vec::new();
+    let mut types: HashMap<String, Option<KqlType>> = HashMap::new();
+    for (n, line) in reader.lines().enumerate().take(rows) {
+        let line = line.map_err(|e| EngineError::Load {
+            path: path.into(),
+            line: Some(n + 1),
+            message: e.to_string(),
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let obj = object(&line).map_err(|message| EngineError::Load {
+            path: path.into(),
+            line: Some(n + 1),
+            message,
+        })?;
+        // Keys in the order the line has them (serde's map does not keep it).
+        let mut keys: Vec<(usize, Cow<'_, str>, &RawValue)> = obj
+            .into_iter()
+            .map(|(k, v)| (line.find(&format!("\"{k}\"")).unwrap_or(usize::MAX), k, v))
+            .collect();
+        keys.sort_by_key(|(pos, _, _)| *pos);
+        for (_, key, raw) in keys {
+            let seen = kind_of(raw.get());
+            let entry = types.entry(key.to_string()).or_insert_with(|| {
+                order.push(key.to_string());
+                None
+            });
+            *entry = merge(*entry, seen);
+        }
+    }
+    Ok(order
+        .into_iter()
+        .map(|k| {
+            let ty = types.get(&k).copied().flatten().unwrap_or(KqlType::String);
+            KqlColumn::new(k, ty)
+        })
+        .collect())
+}
+
+fn kind_of(raw: &str) -> Option<KqlType> {
+    let raw = raw.trim();
+    match raw.as_bytes().first() {
+        Some(b'{' | b'[') => Some(KqlType::Dynamic),
+        Some(b't' | b'f') => Some(KqlType::Bool),
+        Some(b'n') => None,
+        Some(b'"') => {
+            let s = string_of(raw)?;
+            let looks_iso = s.len() >= 10
+                && s.as_bytes()[4] == b'-'
+                && s.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+            if looks_iso && temporal::parse_datetime(&s).is_some() {
+                Some(KqlType::Datetime)
+            } else {
+                Some(KqlType::String)
+            }
+        }
+        _ => Some(if raw.contains(['.', 'e', 'E']) {
+            KqlType::Real
+        } else {
+            KqlType::Long
+        }),
+    }
+}
+
+fn merge(a: Option<KqlType>, b: Option<KqlType>) -> Option<KqlType> {
+    match (a, b) {
+        (None, x) | (x, None) => x,
+        (Some(x), Some(y)) if x == y => Some(x),
+        (Some(KqlType::Long), Some(KqlType::Real)) | (Some(KqlType::Real), Some(KqlType::Long)) => {
+            Some(KqlType::Real)
+        }
+        (Some(KqlType::Datetime), Some(KqlType::String))
+        | (Some(KqlType::String), Some(KqlType::Datetime)) => Some(KqlType::String),
+        _ => Some(KqlType::Dynamic),
+    }
+}

@@ -1,0 +1,165 @@
+//! Calls: built-in functions through the registry, user functions by inlining, `toscalar`, and
+//! aggregates (inside `summarize` only).
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use datafusion::logical_expr::{Expr, Subquery};
+use kql_functions::{KqlType, TypedExpr};
+use kql_parser::Span;
+use kql_parser::ast::{Call, ExprKind, LetValue};
+
+use crate::Tabular;
+use crate::error::{OrInternal, PResult, codes, error, function_error};
+use crate::planner::Planner;
+use crate::scope::Binding;
+use crate::tabular::column_ref;
+
+impl Planner<'_> {
+    pub(crate) fn call(&mut self, call: &Call, span: Span, input: &Tabular) -> PResult<TypedExpr> {
+        let name = call.name.name.as_str();
+        if let Some(Binding::Function(f)) = self.scopes.get(name) {
+            let f = Rc::clone(f);
+            return self.with_function_scope(&f, call, span, input, |p| match f.body.as_ref() {
+                LetValue::Expr(e) => p.expr(e, input),
+                LetValue::Query(_) | LetValue::Function(_) => Err(error(
+                    codes::TYPE_MISMATCH,
+                    format!("'{name}' returns a table; use it as a tabular source"),
+                    span,
+                )),
+            });
+        }
+        match name {
+            "toscalar" => return self.toscalar(call, span),
+            "not" => {
+                let [arg] = call.args.as_slice() else {
+                    return Err(error(codes::BAD_ARGUMENTS, "not() takes 1 argument", span));
+                };
+                let v = self.expr(&arg.value, input)?;
+                let b = super::binary::as_bool(v, arg.value.span)?;
+                return Ok(TypedExpr::new(Expr::Not(Box::new(b)), KqlType::Bool));
+            }
+            _ => {}
+        }
+        if self.registry.aggregate(name).is_some() && self.registry.scalar(name).is_none() {
+            return self.aggregate_call(call, span, input);
+        }
+        let mut args = Vec::with_capacity(call.args.len());
+        let mut spans = Vec::with_capacity(call.args.len());
+        for arg in &call.args {
+            if let Some(n) = &arg.name {
+                return Err(error(
+                    codes::BAD_ARGUMENTS,
+                    format!("{name}() does not take named arguments ('{}')", n.name),
+                    n.span,
+                ));
+            }
+            if matches!(arg.value.kind, ExprKind::Star) {
+                return Err(error(
+                    codes::BAD_ARGUMENTS,
+                    format!("{name}() does not take '*'"),
+                    arg.value.span,
+                ));
+            }
+            args.push(self.expr(&arg.value, input)?);
+            spans.push(arg.value.span);
+        }
+        let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
+        let resolved = self
+            .registry
+            .resolve_scalar(name, &types)
+            .map_err(|e| function_error(e, call.name.span, &spans))?;
+        self.registry
+            .lower_scalar(&resolved, &self.ctx, args)
+            .map_err(|e| function_error(e, span, &spans))
+    }
+
+    /// An aggregate call: lowered into the `summarize` being planned, and replaced by a
+    /// reference to its result column.
+    fn aggregate_call(&mut self, call: &Call, span: Span, input: &Tabular) -> PResult<TypedExpr> {
+        let name = call.name.name.as_str();
+        if self.aggregate_sink.is_none() {
+            return Err(error(
+                codes::INVALID_QUERY,
+                format!("{name}() is an aggregate function: use it in summarize"),
+                span,
+            ));
+        }
+        // Arguments are evaluated per row, outside the aggregation.
+        let sink = self.aggregate_sink.take();
+        let lowered = (|| {
+            let mut args = Vec::new();
+            let mut spans = Vec::new();
+            for arg in &call.args {
+                if matches!(arg.value.kind, ExprKind::Star) {
+                    return Err(error(
+                        codes::BAD_ARGUMENTS,
+                        format!("{name}() does not take '*' here"),
+                        arg.value.span,
+                    ));
+                }
+                args.push(self.expr(&arg.value, input)?);
+                spans.push(arg.value.span);
+            }
+            let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
+            let resolved = self
+                .registry
+                .resolve_aggregate(name, &types)
+                .map_err(|e| function_error(e, call.name.span, &spans))?;
+            self.registry
+                .lower_aggregate(&resolved, &self.ctx, args)
+                .map_err(|e| function_error(e, span, &spans))
+        })();
+        self.aggregate_sink = sink;
+        let lowered = lowered?;
+        let Some(sink) = self.aggregate_sink.as_mut() else {
+            return Err(error(codes::INTERNAL, "aggregate outside summarize", span));
+        };
+        let alias = format!("__kql_agg{}", sink.len());
+        sink.push((lowered.expr, alias.clone()));
+        Ok(TypedExpr::new(column_ref(&alias), lowered.ty))
+    }
+
+    /// `toscalar(query)`: the first column of the first row.
+    fn toscalar(&mut self, call: &Call, span: Span) -> PResult<TypedExpr> {
+        let [arg] = call.args.as_slice() else {
+            return Err(error(
+                codes::BAD_ARGUMENTS,
+                "toscalar() takes 1 argument",
+                span,
+            ));
+        };
+        let t = match &arg.value.kind {
+            ExprKind::Subquery(q) => self.query(q)?,
+            ExprKind::Name(id) => self.table(id)?,
+            _ => {
+                return Err(error(
+                    codes::TYPE_MISMATCH,
+                    "toscalar() takes a tabular expression",
+                    arg.value.span,
+                ));
+            }
+        };
+        let Some(first) = t.columns.first().cloned() else {
+            return Err(error(
+                codes::INVALID_QUERY,
+                "toscalar() of a table with no columns",
+                span,
+            ));
+        };
+        let plan = t
+            .builder()
+            .project(vec![column_ref(&first.name)])
+            .or_internal(span)?
+            .limit(0, Some(1))
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        let e = Expr::ScalarSubquery(Subquery {
+            subquery: Arc::new(plan),
+            outer_ref_columns: Vec::new(),
+            spans: Default::default(),
+        });
+        Ok(TypedExpr::new(e, first.ty))
+    }
+}

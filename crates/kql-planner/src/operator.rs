@@ -1,0 +1,334 @@
+//! Tabular operators: one module per operator (or family), each a function from the input
+//! [`Tabular`] to the output one.
+
+mod join;
+mod project;
+mod sort;
+mod summarize;
+
+use datafusion::common::ScalarValue;
+use datafusion::logical_expr::{Expr, LogicalPlanBuilder};
+use datafusion::prelude::lit;
+use kql_functions::KqlType;
+use kql_parser::Span;
+use kql_parser::ast::{Operator, OperatorKind};
+
+use crate::error::{OrInternal, PResult, codes, error};
+use crate::expr::finish;
+use crate::planner::Planner;
+use crate::scope::Binding;
+use crate::tabular::column_ref;
+use crate::{KqlColumn, Tabular};
+
+impl Planner<'_> {
+    /// Applies one operator.
+    pub(crate) fn operator(&mut self, op: &Operator, input: Tabular) -> PResult<Tabular> {
+        let span = op.span;
+        match &op.kind {
+            OperatorKind::Where(predicate) => {
+                let p = self.expr(predicate, &input)?;
+                let p = crate::expr::binary_as_bool(p, predicate.span)?;
+                let plan = input
+                    .builder()
+                    .filter(p)
+                    .or_internal(span)?
+                    .build()
+                    .or_internal(span)?;
+                Ok(Tabular {
+                    plan,
+                    columns: input.columns,
+                })
+            }
+            OperatorKind::Project(items) => self.project(items, input, span),
+            OperatorKind::ProjectAway(patterns) => project::project_away(patterns, input, span),
+            OperatorKind::ProjectKeep(patterns) => project::project_keep(patterns, input, span),
+            OperatorKind::ProjectRename(renames) => project::project_rename(renames, input, span),
+            OperatorKind::ProjectReorder(items) => project::project_reorder(items, input, span),
+            OperatorKind::Extend(items) => self.extend(items, input, span),
+            OperatorKind::Summarize(s) => self.summarize(s, input, span),
+            OperatorKind::Distinct(columns) => self.distinct(columns, input, span),
+            OperatorKind::Count => {
+                let plan = input
+                    .builder()
+                    .aggregate(
+                        Vec::<Expr>::new(),
+                        vec![
+                            datafusion::functions_aggregate::expr_fn::count(lit(1i64))
+                                .alias("Count"),
+                        ],
+                    )
+                    .or_internal(span)?
+                    .build()
+                    .or_internal(span)?;
+                Ok(Tabular {
+                    plan,
+                    columns: vec![KqlColumn::new("Count", KqlType::Long)],
+                })
+            }
+            OperatorKind::Take(n) => {
+                let n = self.row_count(n, "take")?;
+                let plan = input
+                    .builder()
+                    .limit(0, Some(n))
+                    .or_internal(span)?
+                    .build()
+                    .or_internal(span)?;
+                Ok(Tabular {
+                    plan,
+                    columns: input.columns,
+                })
+            }
+            OperatorKind::Top(top) => self.top(top, input, span),
+            OperatorKind::Sort(keys) => self.sort(keys, input, span),
+            OperatorKind::Join(j) => self.join(j, input, span, false),
+            OperatorKind::Lookup(j) => self.join(j, input, span, true),
+            OperatorKind::Union(u) => self.union(Some(input), u, span),
+            OperatorKind::GetSchema => getschema(&input, span),
+            OperatorKind::As(a) => {
+                self.scopes
+                    .bind(&a.name.name, Binding::Tabular(input.clone()));
+                self.result_name = Some(a.name.name.clone());
+                Ok(input)
+            }
+            // Rows are already in a fixed order once sorted; serialize adds nothing to compute.
+            OperatorKind::Serialize(items) if items.is_empty() => Ok(input),
+            // A chart hint for clients: the rows are the result.
+            OperatorKind::Render(_) => Ok(input),
+            other => Err(error(
+                codes::UNSUPPORTED,
+                format!(
+                    "the '{}' operator is not supported yet",
+                    operator_name(other)
+                ),
+                span,
+            )),
+        }
+    }
+
+    /// A row count (`take 5`, `top 10 by …`): a non-negative constant.
+    pub(crate) fn row_count(&mut self, e: &kql_parser::ast::Expr, op: &str) -> PResult<usize> {
+        let v = self.expr(e, &Tabular::empty())?;
+        match crate::expr::constant(&v.expr) {
+            Some(ScalarValue::Int64(Some(n))) if n >= 0 => Ok(n as usize),
+            Some(ScalarValue::Int32(Some(n))) if n >= 0 => Ok(n as usize),
+            _ => Err(error(
+                codes::INVALID_VALUE,
+                format!("the row count of '{op}' must be a constant, non-negative integer"),
+                e.span,
+            )),
+        }
+    }
+
+    /// `extend`: each item is evaluated against the columns so far (so later items see earlier
+    /// ones); an existing name is replaced in place.
+    fn extend(
+        &mut self,
+        items: &[kql_parser::ast::NamedExpr],
+        input: Tabular,
+        span: Span,
+    ) -> PResult<Tabular> {
+        let mut current = input;
+        let mut namer =
+            crate::naming::Namer::with_taken(current.columns.iter().map(|c| c.name.clone()));
+        for item in items {
+            let value = self.expr(&item.expr, &current)?;
+            let name = match item.names.as_slice() {
+                [] => match crate::naming::derived_name(&item.expr, false) {
+                    Some(n)
+                        if current.column(&n).is_some()
+                            && matches!(item.expr.kind, kql_parser::ast::ExprKind::Name(_)) =>
+                    {
+                        n
+                    }
+                    Some(n) => namer.claim(&n),
+                    None => namer.column(),
+                },
+                [n] => {
+                    namer.claim_exact(&n.name);
+                    n.name.clone()
+                }
+                _ => {
+                    return Err(error(
+                        codes::UNSUPPORTED,
+                        "tuple names in extend are not supported yet",
+                        item.span,
+                    ));
+                }
+            };
+            let schema = current.plan.schema().clone();
+            let new_expr = finish(&value, &schema).alias(&name);
+            let mut exprs = Vec::with_capacity(current.columns.len() + 1);
+            let mut columns = Vec::with_capacity(current.columns.len() + 1);
+            let mut replaced = false;
+            for c in &current.columns {
+                if c.name == name {
+                    exprs.push(new_expr.clone());
+                    columns.push(KqlColumn::new(name.clone(), value.ty));
+                    replaced = true;
+                } else {
+                    exprs.push(column_ref(&c.name));
+                    columns.push(c.clone());
+                }
+            }
+            if !replaced {
+                exprs.push(new_expr);
+                columns.push(KqlColumn::new(name, value.ty));
+            }
+            let plan = current
+                .builder()
+                .project(exprs)
+                .or_internal(span)?
+                .build()
+                .or_internal(span)?;
+            current = Tabular { plan, columns };
+        }
+        Ok(current)
+    }
+
+    /// `project`: exactly the listed columns and expressions, in order.
+    fn project(
+        &mut self,
+        items: &[kql_parser::ast::NamedExpr],
+        input: Tabular,
+        span: Span,
+    ) -> PResult<Tabular> {
+        let schema = input.plan.schema().clone();
+        let mut namer = crate::naming::Namer::default();
+        let mut exprs = Vec::new();
+        let mut columns = Vec::new();
+        for item in items {
+            let value = self.expr(&item.expr, &input)?;
+            let name = match item.names.as_slice() {
+                [] => match crate::naming::derived_name(&item.expr, false) {
+                    Some(n) => namer.claim(&n),
+                    None => namer.column(),
+                },
+                [n] => {
+                    if namer.is_taken(&n.name) {
+                        return Err(error(
+                            codes::INVALID_QUERY,
+                            format!("column '{}' is projected twice", n.name),
+                            n.span,
+                        ));
+                    }
+                    namer.claim_exact(&n.name);
+                    n.name.clone()
+                }
+                _ => {
+                    return Err(error(
+                        codes::UNSUPPORTED,
+                        "tuple names in project are not supported yet",
+                        item.span,
+                    ));
+                }
+            };
+            exprs.push(finish(&value, &schema).alias(&name));
+            columns.push(KqlColumn::new(name, value.ty));
+        }
+        let plan = input
+            .builder()
+            .project(exprs)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        Ok(Tabular { plan, columns })
+    }
+
+    /// `distinct a, b` / `distinct *`.
+    fn distinct(
+        &mut self,
+        items: &[kql_parser::ast::Expr],
+        input: Tabular,
+        span: Span,
+    ) -> PResult<Tabular> {
+        let schema = input.plan.schema().clone();
+        let mut keys = Vec::new();
+        let mut columns = Vec::new();
+        let mut namer = crate::naming::Namer::default();
+        for item in items {
+            if matches!(item.kind, kql_parser::ast::ExprKind::Star) {
+                for c in &input.columns {
+                    keys.push(column_ref(&c.name).alias(&c.name));
+                    columns.push(c.clone());
+                    namer.claim_exact(&c.name);
+                }
+                continue;
+            }
+            let v = self.expr(item, &input)?;
+            let name = match crate::naming::derived_name(item, false) {
+                Some(n) => namer.claim(&n),
+                None => namer.column(),
+            };
+            keys.push(finish(&v, &schema).alias(&name));
+            columns.push(KqlColumn::new(name, v.ty));
+        }
+        let plan = input
+            .builder()
+            .aggregate(keys, Vec::<Expr>::new())
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        Ok(Tabular { plan, columns })
+    }
+}
+
+/// `getschema`: one row per column: name, ordinal, .NET type, KQL type.
+fn getschema(input: &Tabular, span: Span) -> PResult<Tabular> {
+    let columns = vec![
+        KqlColumn::new("ColumnName", KqlType::String),
+        KqlColumn::new("ColumnOrdinal", KqlType::Int),
+        KqlColumn::new("DataType", KqlType::String),
+        KqlColumn::new("ColumnType", KqlType::String),
+    ];
+    let rows: Vec<Vec<Expr>> = input
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                lit(c.name.as_str()),
+                lit(i32::try_from(i).unwrap_or(i32::MAX)),
+                lit(c.ty.dotnet_name()),
+                lit(c.ty.name()),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(error(
+            codes::INVALID_QUERY,
+            "getschema of a table with no columns",
+            span,
+        ));
+    }
+    let names: Vec<Expr> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| column_ref(&format!("column{}", i + 1)).alias(&c.name))
+        .collect();
+    let plan = LogicalPlanBuilder::values(rows)
+        .or_internal(span)?
+        .project(names)
+        .or_internal(span)?
+        .build()
+        .or_internal(span)?;
+    Ok(Tabular { plan, columns })
+}
+
+fn operator_name(kind: &OperatorKind) -> &'static str {
+    match kind {
+        OperatorKind::MvExpand(_) => "mv-expand",
+        OperatorKind::MvApply(_) => "mv-apply",
+        OperatorKind::Parse(_) => "parse",
+        OperatorKind::ParseWhere(_) => "parse-where",
+        OperatorKind::ParseKv(_) => "parse-kv",
+        OperatorKind::MakeSeries(_) => "make-series",
+        OperatorKind::Serialize(_) => "serialize",
+        OperatorKind::Sample(_) => "sample",
+        OperatorKind::SampleDistinct { .. } => "sample-distinct",
+        OperatorKind::TopNested(_) => "top-nested",
+        OperatorKind::Search(_) => "search",
+        OperatorKind::Evaluate(_) => "evaluate",
+        OperatorKind::Invoke(_) => "invoke",
+        _ => "this",
+    }
+}

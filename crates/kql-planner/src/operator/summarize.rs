@@ -1,0 +1,334 @@
+//! `summarize`: group keys first, then aggregates. An aggregate may sit inside a scalar
+//! expression (`summarize round(avg(x), 2)`): the aggregates are computed by one DataFusion
+//! `Aggregate`, and the expressions around them by a projection after it.
+
+use datafusion::logical_expr::Expr;
+use kql_functions::{KqlType, TypedExpr};
+use kql_parser::Span;
+use kql_parser::ast::{Call, ExprKind, Literal, NamedExpr, Summarize};
+
+use crate::error::{OrInternal, PResult, codes, error, function_error};
+use crate::expr::finish;
+use crate::naming::{Namer, derived_name};
+use crate::planner::Planner;
+use crate::tabular::column_ref;
+use crate::{KqlColumn, Tabular};
+
+/// One output column of the aggregate part: its name and the expression over aggregate results.
+struct Output {
+    name: String,
+    value: TypedExpr,
+}
+
+impl Planner<'_> {
+    pub(super) fn summarize(
+        &mut self,
+        s: &Summarize,
+        input: Tabular,
+        span: Span,
+    ) -> PResult<Tabular> {
+        let schema = input.plan.schema().clone();
+        let mut namer = Namer::default();
+        let mut group_exprs = Vec::new();
+        let mut key_columns = Vec::new();
+        for key in &s.by {
+            let v = self.expr(&key.expr, &input)?;
+            if v.ty == KqlType::Dynamic {
+                // Grouping compares the JSON text, as KQL compares dynamic values.
+            }
+            let name = match key.names.as_slice() {
+                [] => match derived_name(&key.expr, true) {
+                    Some(n) => namer.claim(&n),
+                    None => namer.column(),
+                },
+                [n] => {
+                    namer.claim_exact(&n.name);
+                    n.name.clone()
+                }
+                _ => {
+                    return Err(error(
+                        codes::INVALID_QUERY,
+                        "a group key has one name",
+                        key.span,
+                    ));
+                }
+            };
+            group_exprs.push(finish(&v, &schema).alias(&name));
+            key_columns.push(KqlColumn::new(name, v.ty));
+        }
+        let mut aggregates: Vec<(Expr, String)> = Vec::new();
+        let mut outputs: Vec<Output> = Vec::new();
+        for item in &s.aggregates {
+            if let ExprKind::Call(call) = &item.expr.kind {
+                match call.name.name.as_str() {
+                    "arg_max" | "arg_min" => {
+                        self.arg_extreme(
+                            call,
+                            item,
+                            &input,
+                            &key_columns,
+                            &mut aggregates,
+                            &mut outputs,
+                            &mut namer,
+                        )?;
+                        continue;
+                    }
+                    "percentiles" => {
+                        self.percentiles(
+                            call,
+                            item,
+                            &input,
+                            &mut aggregates,
+                            &mut outputs,
+                            &mut namer,
+                        )?;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let before = aggregates.len();
+            self.aggregate_sink = Some(std::mem::take(&mut aggregates));
+            let lowered = self.expr(&item.expr, &input);
+            aggregates = self.aggregate_sink.take().unwrap_or_default();
+            let value = lowered?;
+            let refs = value.expr.column_refs();
+            if aggregates.len() == before {
+                return Err(error(
+                    codes::INVALID_QUERY,
+                    "each summarize item needs an aggregate function, such as count() or sum(x)",
+                    item.expr.span,
+                ));
+            }
+            if let Some(c) = refs.iter().find(|c| !c.name.starts_with("__kql_agg")) {
+                return Err(error(
+                    codes::INVALID_QUERY,
+                    format!(
+                        "column '{}' must be inside an aggregate function or in 'by'",
+                        c.name
+                    ),
+                    item.expr.span,
+                ));
+            }
+            let name = match item.names.as_slice() {
+                [] => self.aggregate_name(&item.expr, &mut namer),
+                [n] => {
+                    namer.claim_exact(&n.name);
+                    n.name.clone()
+                }
+                _ => {
+                    return Err(error(
+                        codes::INVALID_QUERY,
+                        "tuple names are for arg_max, arg_min and percentiles",
+                        item.span,
+                    ));
+                }
+            };
+            outputs.push(Output { name, value });
+        }
+        let agg_exprs: Vec<Expr> = aggregates
+            .iter()
+            .map(|(e, alias)| e.clone().alias(alias))
+            .collect();
+        let aggregated = input
+            .builder()
+            .aggregate(group_exprs, agg_exprs)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        let agg_schema = aggregated.schema().clone();
+        let mut exprs = Vec::new();
+        let mut columns = Vec::new();
+        for k in &key_columns {
+            exprs.push(column_ref(&k.name));
+            columns.push(k.clone());
+        }
+        for o in &outputs {
+            exprs.push(finish(&o.value, &agg_schema).alias(&o.name));
+            columns.push(KqlColumn::new(o.name.clone(), o.value.ty));
+        }
+        let plan = datafusion::logical_expr::LogicalPlanBuilder::from(aggregated)
+            .project(exprs)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        Ok(Tabular { plan, columns })
+    }
+
+    /// The default name of an unnamed aggregate item: the function's pattern (`avg_{}`) with its
+    /// first argument's name, `percentile_X_95` for percentiles, else `ColumnN`.
+    fn aggregate_name(&self, e: &kql_parser::ast::Expr, namer: &mut Namer) -> String {
+        let ExprKind::Call(call) = &e.kind else {
+            return namer.column();
+        };
+        let Some(f) = self.registry.aggregate(&call.name.name) else {
+            return namer.column();
+        };
+        let arg = call
+            .args
+            .first()
+            .and_then(|a| derived_name(&a.value, false))
+            .unwrap_or_default();
+        let mut name = f.column_name.replace("{}", &arg);
+        if call.name.name == "percentile"
+            && let Some(p) = call.args.get(1)
+        {
+            name = format!("{name}_{}", percentile_suffix(&p.value));
+        }
+        namer.claim(&name)
+    }
+
+    /// `arg_max(by, col, …)` / `arg_min`: the `by` value and the other columns at the row where
+    /// `by` is largest (smallest); `*` stands for every column not in `by` of summarize.
+    #[allow(clippy::too_many_arguments)]
+    fn arg_extreme(
+        &mut self,
+        call: &Call,
+        item: &NamedExpr,
+        input: &Tabular,
+        keys: &[KqlColumn],
+        aggregates: &mut Vec<(Expr, String)>,
+        outputs: &mut Vec<Output>,
+        namer: &mut Namer,
+    ) -> PResult<()> {
+        let max = call.name.name == "arg_max";
+        let Some((by_arg, rest)) = call.args.split_first() else {
+            return Err(error(
+                codes::BAD_ARGUMENTS,
+                format!("{}() needs the expression to maximize", call.name.name),
+                item.span,
+            ));
+        };
+        if rest.is_empty() {
+            return Err(error(
+                codes::BAD_ARGUMENTS,
+                format!("{}() needs the columns to return, or *", call.name.name),
+                item.span,
+            ));
+        }
+        let by = self.expr(&by_arg.value, input)?;
+        let by_name = derived_name(&by_arg.value, false);
+        let mut values: Vec<(Option<String>, TypedExpr)> = Vec::new();
+        for arg in rest {
+            if matches!(arg.value.kind, ExprKind::Star) {
+                for c in &input.columns {
+                    let is_key = keys.iter().any(|k| k.name == c.name);
+                    if !is_key && Some(&c.name) != by_name.as_ref() {
+                        values.push((
+                            Some(c.name.clone()),
+                            TypedExpr::new(column_ref(&c.name), c.ty),
+                        ));
+                    }
+                }
+            } else {
+                values.push((
+                    derived_name(&arg.value, false),
+                    self.expr(&arg.value, input)?,
+                ));
+            }
+        }
+        let mut explicit = item.names.iter().map(|n| n.name.clone());
+        let mut push =
+            |name: String, expr: Expr, ty: KqlType, aggregates: &mut Vec<(Expr, String)>| {
+                let alias = format!("__kql_agg{}", aggregates.len());
+                aggregates.push((expr, alias.clone()));
+                outputs.push(Output {
+                    name,
+                    value: TypedExpr::new(column_ref(&alias), ty),
+                });
+            };
+        let by_out = match explicit.next() {
+            Some(n) => n,
+            None => match &by_name {
+                Some(n) => namer.claim(n),
+                None => namer.claim(if max { "max_" } else { "min_" }),
+            },
+        };
+        let by_agg = if max {
+            datafusion::functions_aggregate::expr_fn::max(by.expr.clone())
+        } else {
+            datafusion::functions_aggregate::expr_fn::min(by.expr.clone())
+        };
+        push(by_out, by_agg, by.ty, aggregates);
+        for (name, value) in values {
+            let out = match explicit.next() {
+                Some(n) => n,
+                None => match name {
+                    Some(n) => namer.claim(&n),
+                    None => namer.column(),
+                },
+            };
+            let ty = value.ty;
+            let e = arg_extreme(&by, value, max);
+            push(out, e, ty, aggregates);
+        }
+        Ok(())
+    }
+
+    /// `percentiles(x, p1, p2, …)`: one column per percentile.
+    fn percentiles(
+        &mut self,
+        call: &Call,
+        item: &NamedExpr,
+        input: &Tabular,
+        aggregates: &mut Vec<(Expr, String)>,
+        outputs: &mut Vec<Output>,
+        namer: &mut Namer,
+    ) -> PResult<()> {
+        let Some((value_arg, ps)) = call.args.split_first() else {
+            return Err(error(
+                codes::BAD_ARGUMENTS,
+                "percentiles() needs a value and percentiles",
+                item.span,
+            ));
+        };
+        let value = self.expr(&value_arg.value, input)?;
+        let base = derived_name(&value_arg.value, false).unwrap_or_default();
+        let mut explicit = item.names.iter().map(|n| n.name.clone());
+        for p in ps {
+            let pv = self.expr(&p.value, input)?;
+            let resolved = self
+                .registry
+                .resolve_aggregate("percentile", &[value.ty, pv.ty])
+                .map_err(|e| {
+                    function_error(e, call.name.span, &[value_arg.value.span, p.value.span])
+                })?;
+            let lowered = self
+                .registry
+                .lower_aggregate(&resolved, &self.ctx, vec![value.clone(), pv])
+                .map_err(|e| function_error(e, p.value.span, &[]))?;
+            let alias = format!("__kql_agg{}", aggregates.len());
+            aggregates.push((lowered.expr, alias.clone()));
+            let name = explicit.next().unwrap_or_else(|| {
+                namer.claim(&format!(
+                    "percentile_{base}_{}",
+                    percentile_suffix(&p.value)
+                ))
+            });
+            outputs.push(Output {
+                name,
+                value: TypedExpr::new(column_ref(&alias), lowered.ty),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The value at the row where `by` is largest (smallest): the first value in `by` order, nulls
+/// of `by` last.
+fn arg_extreme(by: &TypedExpr, value: TypedExpr, max: bool) -> Expr {
+    datafusion::functions_aggregate::expr_fn::first_value(
+        value.expr,
+        vec![by.expr.clone().sort(!max, false)],
+    )
+}
+
+/// `95` → `95`, `99.9` → `99_9`, as KQL names percentile columns.
+fn percentile_suffix(e: &kql_parser::ast::Expr) -> String {
+    match &e.kind {
+        ExprKind::Literal(Literal::Long(Some(n))) => n.to_string(),
+        ExprKind::Literal(Literal::Int(Some(n))) => n.to_string(),
+        ExprKind::Literal(Literal::Real(Some(r))) => format!("{r}").replace('.', "_"),
+        _ => String::new(),
+    }
+}
