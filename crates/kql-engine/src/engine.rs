@@ -9,6 +9,7 @@ use datafusion::catalog::TableProvider;
 use datafusion::dataframe::DataFrame;
 use datafusion::datasource::MemTable;
 use datafusion::execution::FunctionRegistry as _;
+use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 use kql_functions::Registry;
 use kql_planner::{KqlColumn, PlannedQuery, Planner};
@@ -63,7 +64,29 @@ impl Engine {
             .with_target_partitions(options.threads.max(1))
             .with_information_schema(false)
             .set_str("datafusion.execution.time_zone", "UTC");
-        let mut ctx = SessionContext::new_with_config(config);
+        let state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .build();
+        // DataFusion 55's leaf-projection push-down fails on plans that alias a qualified scan
+        // column to its own name ("Schema contains qualified field name traces.appId and
+        // unqualified field name appId"), which every KQL scan does. It only moves JSON
+        // accessors towards the scan, so it is left out.
+        let rules: Vec<_> = state
+            .optimizers()
+            .iter()
+            .filter(|r| {
+                !matches!(
+                    r.name(),
+                    "extract_leaf_expressions" | "push_down_leaf_projections"
+                )
+            })
+            .cloned()
+            .collect();
+        let state = SessionStateBuilder::new_from_existing(state)
+            .with_optimizer_rules(rules)
+            .build();
+        let mut ctx = SessionContext::new_with_state(state);
         // The JSON accessors are also registered so their plan rewrites run; the planner calls
         // them directly.
         let _ = datafusion_functions_json::register_all(&mut ctx);
