@@ -166,20 +166,60 @@ singleton!(
     }).into_udf()
 );
 
-/// KQL's text form of a real: the shortest text that reads back to the same value, `NaN`,
-/// `Infinity`, `-Infinity`.
+/// KQL's text form of a real, which is .NET's `double.ToString()`: the shortest digits that read
+/// back to the same value, in plain notation when the decimal exponent is from -5 (exclusive) to
+/// 15 (exclusive), else as `1.5E+20` / `1E-05`; and `NaN`, `Infinity`, `-Infinity`.
 pub fn real_text(v: f64) -> String {
     if v.is_nan() {
-        "NaN".into()
-    } else if v.is_infinite() {
-        if v > 0.0 {
-            "Infinity".into()
+        return "NaN".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    if v == 0.0 {
+        return if v.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits: `-1.2345e-7`.
+    let scientific = format!("{v:e}");
+    let (mantissa, exponent) = scientific
+        .split_once('e')
+        .unwrap_or((scientific.as_str(), "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut out = String::from(sign);
+    if (-4..15).contains(&exponent) {
+        if exponent >= 0 {
+            let int_len = exponent as usize + 1;
+            if digits.len() <= int_len {
+                out.push_str(&digits);
+                out.push_str(&"0".repeat(int_len - digits.len()));
+            } else {
+                out.push_str(&digits[..int_len]);
+                out.push('.');
+                out.push_str(&digits[int_len..]);
+            }
         } else {
-            "-Infinity".into()
+            out.push_str("0.");
+            out.push_str(&"0".repeat((-exponent - 1) as usize));
+            out.push_str(&digits);
         }
     } else {
-        format!("{v}")
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push_str(&format!(
+            "E{}{:02}",
+            if exponent < 0 { '-' } else { '+' },
+            exponent.unsigned_abs()
+        ));
     }
+    out
 }
 
 singleton!(

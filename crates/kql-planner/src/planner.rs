@@ -15,6 +15,19 @@ use crate::error::{PResult, codes, error};
 use crate::scope::{Binding, Scopes};
 use crate::{Catalog, KqlColumn, Tabular};
 
+/// An aggregate found while lowering a `summarize` item.
+#[derive(Clone, Debug)]
+pub(crate) struct SinkAggregate {
+    /// The DataFusion aggregate expression.
+    pub(crate) expr: Expr,
+    /// The internal column it is computed into.
+    pub(crate) alias: String,
+    /// The KQL function, for its value over no rows.
+    pub(crate) function: String,
+    /// Its result type.
+    pub(crate) ty: KqlType,
+}
+
 /// One tabular result of a query text: what to run and what it returns.
 #[derive(Clone, Debug)]
 pub struct PlannedQuery {
@@ -37,8 +50,8 @@ pub struct Planner<'a> {
     pub(crate) scopes: Scopes,
     /// The name `as` gave the result being planned.
     pub(crate) result_name: Option<String>,
-    /// Aggregates found while lowering a `summarize` item: (aggregate, internal column name).
-    pub(crate) aggregate_sink: Option<Vec<(Expr, String)>>,
+    /// Aggregates found while lowering a `summarize` item.
+    pub(crate) aggregate_sink: Option<Vec<SinkAggregate>>,
 }
 
 impl<'a> Planner<'a> {

@@ -1,54 +1,305 @@
-//! String functions: `strlen`, `tolower`, `strcat`, …
+//! String functions (`strlen`, `substring`, `split`, `extract`, …) and the string operators the
+//! planner lowers (`has`, `contains`, `=~`, `in~`, `matches regex`, …).
+//!
+//! KQL strings have no null: a null string argument reads as `""`. Arguments the KQL reference
+//! types as "scalar" (`strcat`, `indexof`, `reverse`, …) take any type and convert it with
+//! `tostring` semantics, as the pages say they "forcibly" do.
+
+mod kernel;
+mod ops;
+mod regex_fns;
+mod text;
 
 use datafusion::functions::expr_fn as df;
-use datafusion::logical_expr::Expr;
+use datafusion::logical_expr::{Expr, cast};
+
+pub use ops::{
+    contains, endswith, equals_ci, has, has_all, has_any, hasprefix, hassuffix, in_ci,
+    matches_regex, startswith,
+};
 
 use crate::{
     FunctionError, KqlType, Param, Registry, Returns, ScalarFunction, Signature, TypedExpr,
 };
 
 const STRING: Param = Param::Of(KqlType::String);
+const LONG: Param = Param::Of(KqlType::Long);
+
+/// The most values `strcat` and `strcat_delim` take (strcat-function.md).
+const MAX_CONCAT: usize = 64;
 
 /// Registers the string functions.
 pub(crate) fn register(r: &mut Registry) {
     r.add_scalar(ScalarFunction {
         name: "strlen",
-        doc: "The number of Unicode characters in a string.",
+        doc: "The number of Unicode code points in a string.",
         signatures: vec![Signature::new([STRING], Returns::Type(KqlType::Long))],
         lower: |_, _, args| {
-            Ok(datafusion::logical_expr::cast(
-                df::character_length(first(args)?),
+            Ok(cast(
+                df::character_length(first_text(args)?),
                 KqlType::Long.to_arrow(),
             ))
         },
     });
     r.add_scalar(ScalarFunction {
         name: "tolower",
-        doc: "The string in lower case.",
-        signatures: vec![Signature::new([STRING], Returns::Type(KqlType::String))],
-        lower: |_, _, args| Ok(df::lower(first(args)?)),
+        doc: "The value as a string, in lower case.",
+        signatures: vec![Signature::new([Param::Any], Returns::Type(KqlType::String))],
+        lower: |_, _, args| Ok(df::lower(first_text(args)?)),
     });
     r.add_scalar(ScalarFunction {
         name: "toupper",
-        doc: "The string in upper case.",
-        signatures: vec![Signature::new([STRING], Returns::Type(KqlType::String))],
-        lower: |_, _, args| Ok(df::upper(first(args)?)),
+        doc: "The value as a string, in upper case.",
+        signatures: vec![Signature::new([Param::Any], Returns::Type(KqlType::String))],
+        lower: |_, _, args| Ok(df::upper(first_text(args)?)),
     });
     r.add_scalar(ScalarFunction {
         name: "strcat",
         doc: "Concatenates 1 to 64 values, each converted to a string.",
-        signatures: vec![Signature::new([STRING], Returns::Type(KqlType::String)).variadic()],
-        lower: |_, _, args| Ok(df::concat(args.into_iter().map(|a| a.expr).collect())),
+        signatures: vec![
+            Signature::new(vec![Param::Any; MAX_CONCAT], Returns::Type(KqlType::String))
+                .optional(MAX_CONCAT - 1),
+        ],
+        lower: |_, _, args| Ok(df::concat(texts(&args))),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "strcat_delim",
+        doc: "Concatenates 2 to 64 values, each converted to a string, with a delimiter between.",
+        signatures: vec![
+            Signature::new(
+                vec![Param::Any; MAX_CONCAT + 1],
+                Returns::Type(KqlType::String),
+            )
+            .optional(MAX_CONCAT - 2),
+        ],
+        lower: |_, _, args| {
+            let mut args = texts(&args);
+            let delimiter = args.remove(0);
+            Ok(df::concat_ws(delimiter, args))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "substring",
+        doc: "The characters from a 0-based start (negative: from the end), optionally that many.",
+        signatures: vec![
+            Signature::new([Param::Any, LONG, LONG], Returns::Type(KqlType::String)).optional(1),
+        ],
+        lower: |_, _, args| Ok(text::substring_udf().call(text_then_exprs(args))),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "indexof",
+        doc: "The 0-based index of an occurrence of a string in another, or -1.",
+        signatures: vec![
+            Signature::new(
+                [Param::Any, Param::Any, LONG, LONG, LONG],
+                Returns::Type(KqlType::Long),
+            )
+            .optional(3),
+        ],
+        lower: |_, _, args| {
+            let mut exprs = texts(&args[..2]);
+            exprs.extend(args.into_iter().skip(2).map(|a| a.expr));
+            Ok(text::indexof_udf().call(exprs))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "split",
+        doc: "The parts of a string between a delimiter, as an array (one part with an index).",
+        signatures: vec![
+            Signature::new([Param::Any, STRING, LONG], Returns::Type(KqlType::Dynamic)).optional(1),
+        ],
+        lower: |_, _, args| {
+            let mut exprs = texts(&args[..2]);
+            exprs.extend(args.into_iter().skip(2).map(|a| a.expr));
+            Ok(text::split_udf().call(exprs))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "strrep",
+        doc: "A string repeated a number of times, optionally with a delimiter between.",
+        signatures: vec![
+            Signature::new(
+                [Param::Any, LONG, Param::Any],
+                Returns::Type(KqlType::String),
+            )
+            .optional(1),
+        ],
+        lower: |_, _, args| {
+            let mut exprs = vec![args[0].to_text(), args[1].expr.clone()];
+            exprs.extend(args.get(2).map(TypedExpr::to_text));
+            Ok(text::strrep_udf().call(exprs))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "reverse",
+        doc: "The value as a string, its characters in reverse order.",
+        signatures: vec![Signature::new([Param::Any], Returns::Type(KqlType::String))],
+        lower: |_, _, args| Ok(df::reverse(first_text(args)?)),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "replace_string",
+        doc: "The text with every (non-overlapping) occurrence of a string replaced.",
+        signatures: vec![Signature::new(
+            [STRING, STRING, STRING],
+            Returns::Type(KqlType::String),
+        )],
+        lower: |_, _, args| {
+            let [t, l, r]: [Expr; 3] = texts(&args)
+                .try_into()
+                .map_err(|_| invalid("replace_string", "takes 3 arguments"))?;
+            Ok(df::replace(t, l, r))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "countof",
+        doc: "How many times a string (overlapping) or regex (not overlapping) occurs in a text.",
+        signatures: vec![
+            Signature::new([STRING, STRING, STRING], Returns::Type(KqlType::Long)).optional(1),
+        ],
+        lower: |_, _, args| {
+            let regex = match args.get(2) {
+                None => false,
+                Some(kind) => match kernel::literal_str(&kind.expr) {
+                    Some(Some("normal")) => false,
+                    Some(Some("regex")) => true,
+                    Some(_) => {
+                        return Err(invalid("countof", "kind must be \"normal\" or \"regex\""));
+                    }
+                    None => {
+                        return Err(FunctionError::NotConstant {
+                            name: "countof".into(),
+                            index: 2,
+                        });
+                    }
+                },
+            };
+            if regex {
+                kernel::check_regex("countof", &args[1])?;
+                Ok(regex_fns::countof_regex_udf()
+                    .call(vec![args[0].to_text(), args[1].expr.clone()]))
+            } else {
+                Ok(text::countof_udf().call(texts(&args[..2])))
+            }
+        },
+    });
+    for (name, doc, lower) in [
+        (
+            "trim",
+            "The text without the matches of a regex at its start and end.",
+            (|_, _, args| regex_call("trim", regex_fns::trim_udf(), args)) as crate::ScalarLowering,
+        ),
+        (
+            "trim_start",
+            "The text without the matches of a regex at its start.",
+            |_, _, args| regex_call("trim_start", regex_fns::trim_start_udf(), args),
+        ),
+        (
+            "trim_end",
+            "The text without the matches of a regex at its end.",
+            |_, _, args| regex_call("trim_end", regex_fns::trim_end_udf(), args),
+        ),
+    ] {
+        r.add_scalar(ScalarFunction {
+            name,
+            doc,
+            signatures: vec![Signature::new(
+                [STRING, STRING],
+                Returns::Type(KqlType::String),
+            )],
+            lower,
+        });
+    }
+    r.add_scalar(ScalarFunction {
+        name: "extract",
+        doc: "A capture group of the first match of a regex in a text; null when none matches.",
+        signatures: vec![Signature::new(
+            [STRING, LONG, STRING],
+            Returns::Type(KqlType::String),
+        )],
+        lower: |_, _, args| {
+            kernel::check_regex("extract", &args[0])?;
+            let exprs = vec![
+                args[0].expr.clone(),
+                args[1].expr.clone(),
+                args[2].to_text(),
+            ];
+            Ok(regex_fns::extract_udf().call(exprs))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "extract_all",
+        doc: "Every match of a regex in a text (its capture groups), as an array; null when none.",
+        signatures: vec![
+            Signature::new([STRING, STRING], Returns::Type(KqlType::Dynamic)),
+            Signature::new(
+                [STRING, Param::Of(KqlType::Dynamic), STRING],
+                Returns::Type(KqlType::Dynamic),
+            ),
+        ],
+        lower: |_, _, args| {
+            kernel::check_regex("extract_all", &args[0])?;
+            let mut exprs = vec![args[0].expr.clone()];
+            if let [_, groups, _] = args.as_slice() {
+                exprs.push(groups.expr.clone());
+            }
+            exprs.extend(args.last().map(TypedExpr::to_text));
+            Ok(regex_fns::extract_all_udf().call(exprs))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "replace_regex",
+        doc: "The text with every match of a regex replaced; \\1 in the rewrite is group 1.",
+        signatures: vec![Signature::new(
+            [STRING, STRING, STRING],
+            Returns::Type(KqlType::String),
+        )],
+        lower: |_, _, args| {
+            kernel::check_regex("replace_regex", &args[1])?;
+            let exprs = vec![args[0].to_text(), args[1].expr.clone(), args[2].to_text()];
+            Ok(regex_fns::replace_regex_udf().call(exprs))
+        },
     });
 }
 
-/// The first argument's expression (the signature guarantees there is one).
-pub(crate) fn first(args: Vec<TypedExpr>) -> Result<Expr, FunctionError> {
-    args.into_iter()
-        .next()
-        .map(|a| a.expr)
-        .ok_or_else(|| FunctionError::Invalid {
-            name: String::new(),
-            message: "missing argument".into(),
-        })
+/// `name(regex, text)` with the regex checked when it is a literal.
+fn regex_call(
+    name: &str,
+    udf: std::sync::Arc<datafusion::logical_expr::ScalarUDF>,
+    args: Vec<TypedExpr>,
+) -> Result<Expr, FunctionError> {
+    let [pattern, text]: [TypedExpr; 2] = args
+        .try_into()
+        .map_err(|_| invalid(name, "takes 2 arguments"))?;
+    kernel::check_regex(name, &pattern)?;
+    Ok(udf.call(vec![pattern.expr, text.to_text()]))
 }
+
+/// Every argument as text (`tostring` semantics: null becomes `""`).
+fn texts(args: &[TypedExpr]) -> Vec<Expr> {
+    args.iter().map(TypedExpr::to_text).collect()
+}
+
+/// The first argument as text, the others as they are.
+fn text_then_exprs(args: Vec<TypedExpr>) -> Vec<Expr> {
+    let mut args = args.into_iter();
+    let mut out: Vec<Expr> = args.next().map(|a| a.to_text()).into_iter().collect();
+    out.extend(args.map(|a| a.expr));
+    out
+}
+
+/// The first argument as text.
+fn first_text(args: Vec<TypedExpr>) -> Result<Expr, FunctionError> {
+    args.first()
+        .map(TypedExpr::to_text)
+        .ok_or_else(|| invalid("", "missing argument"))
+}
+
+fn invalid(name: &str, message: &str) -> FunctionError {
+    FunctionError::Invalid {
+        name: name.to_string(),
+        message: message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

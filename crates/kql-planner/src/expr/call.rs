@@ -116,7 +116,12 @@ impl Planner<'_> {
             return Err(error(codes::INTERNAL, "aggregate outside summarize", span));
         };
         let alias = format!("__kql_agg{}", sink.len());
-        sink.push((lowered.expr, alias.clone()));
+        sink.push(crate::planner::SinkAggregate {
+            expr: lowered.expr,
+            alias: alias.clone(),
+            function: name.to_string(),
+            ty: lowered.ty,
+        });
         Ok(TypedExpr::new(column_ref(&alias), lowered.ty))
     }
 

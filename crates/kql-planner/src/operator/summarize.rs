@@ -3,6 +3,7 @@
 //! `Aggregate`, and the expressions around them by a projection after it.
 
 use datafusion::logical_expr::Expr;
+use datafusion::prelude::{coalesce, lit};
 use kql_functions::{KqlType, TypedExpr};
 use kql_parser::Span;
 use kql_parser::ast::{Call, ExprKind, Literal, NamedExpr, Summarize};
@@ -10,7 +11,7 @@ use kql_parser::ast::{Call, ExprKind, Literal, NamedExpr, Summarize};
 use crate::error::{OrInternal, PResult, codes, error, function_error};
 use crate::expr::finish;
 use crate::naming::{Namer, derived_name};
-use crate::planner::Planner;
+use crate::planner::{Planner, SinkAggregate};
 use crate::tabular::column_ref;
 use crate::{KqlColumn, Tabular};
 
@@ -56,7 +57,7 @@ impl Planner<'_> {
             group_exprs.push(finish(&v, &schema).alias(&name));
             key_columns.push(KqlColumn::new(name, v.ty));
         }
-        let mut aggregates: Vec<(Expr, String)> = Vec::new();
+        let mut aggregates: Vec<SinkAggregate> = Vec::new();
         let mut outputs: Vec<Output> = Vec::new();
         for item in &s.aggregates {
             if let ExprKind::Call(call) = &item.expr.kind {
@@ -126,13 +127,24 @@ impl Planner<'_> {
             };
             outputs.push(Output { name, value });
         }
-        let agg_exprs: Vec<Expr> = aggregates
-            .iter()
-            .map(|(e, alias)| e.clone().alias(alias))
-            .collect();
+        let agg_exprs: Vec<Expr> = aggregates.iter().map(|a| a.expr.clone().alias(&a.alias)).collect();
         let aggregated = input
             .builder()
             .aggregate(group_exprs, agg_exprs)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        // KQL's values over no rows: 0 for counts, sums and spreads, [] for make_*, else null.
+        let mut defaults: Vec<Expr> = key_columns.iter().map(|k| column_ref(&k.name)).collect();
+        for a in &aggregates {
+            let value = column_ref(&a.alias);
+            defaults.push(match empty_default(&a.function, a.ty) {
+                Some(d) => coalesce(vec![value, d]).alias(&a.alias),
+                None => value,
+            });
+        }
+        let aggregated = datafusion::logical_expr::LogicalPlanBuilder::from(aggregated)
+            .project(defaults)
             .or_internal(span)?
             .build()
             .or_internal(span)?;
@@ -155,8 +167,9 @@ impl Planner<'_> {
         Ok(Tabular { plan, columns })
     }
 
-    /// The default name of an unnamed aggregate item: the function's pattern (`avg_{}`) with its
-    /// first argument's name, `percentile_X_95` for percentiles, else `ColumnN`.
+    /// The default name of an unnamed aggregate item: the function's pattern (`avg_{}`,
+    /// `percentile_{}_{1}`) with its first argument's name and second argument's value, else
+    /// `ColumnN`.
     fn aggregate_name(&self, e: &kql_parser::ast::Expr, namer: &mut Namer) -> String {
         let ExprKind::Call(call) = &e.kind else {
             return namer.column();
@@ -169,12 +182,8 @@ impl Planner<'_> {
             .first()
             .and_then(|a| derived_name(&a.value, false))
             .unwrap_or_default();
-        let mut name = f.column_name.replace("{}", &arg);
-        if call.name.name == "percentile"
-            && let Some(p) = call.args.get(1)
-        {
-            name = format!("{name}_{}", percentile_suffix(&p.value));
-        }
+        let second = call.args.get(1).map(|a| percentile_suffix(&a.value)).unwrap_or_default();
+        let name = f.column_name.replace("{}", &arg).replace("{1}", &second);
         namer.claim(&name)
     }
 
@@ -187,7 +196,7 @@ impl Planner<'_> {
         item: &NamedExpr,
         input: &Tabular,
         keys: &[KqlColumn],
-        aggregates: &mut Vec<(Expr, String)>,
+        aggregates: &mut Vec<SinkAggregate>,
         outputs: &mut Vec<Output>,
         namer: &mut Namer,
     ) -> PResult<()> {
@@ -228,10 +237,16 @@ impl Planner<'_> {
             }
         }
         let mut explicit = item.names.iter().map(|n| n.name.clone());
+        let function = call.name.name.clone();
         let mut push =
-            |name: String, expr: Expr, ty: KqlType, aggregates: &mut Vec<(Expr, String)>| {
+            |name: String, expr: Expr, ty: KqlType, aggregates: &mut Vec<SinkAggregate>| {
                 let alias = format!("__kql_agg{}", aggregates.len());
-                aggregates.push((expr, alias.clone()));
+                aggregates.push(SinkAggregate {
+                    expr,
+                    alias: alias.clone(),
+                    function: function.clone(),
+                    ty,
+                });
                 outputs.push(Output {
                     name,
                     value: TypedExpr::new(column_ref(&alias), ty),
@@ -259,7 +274,7 @@ impl Planner<'_> {
                 },
             };
             let ty = value.ty;
-            let e = arg_extreme(&by, value, max);
+            let e = kql_functions::aggregate::arg_extreme(by.clone(), value, max);
             push(out, e, ty, aggregates);
         }
         Ok(())
@@ -271,7 +286,7 @@ impl Planner<'_> {
         call: &Call,
         item: &NamedExpr,
         input: &Tabular,
-        aggregates: &mut Vec<(Expr, String)>,
+        aggregates: &mut Vec<SinkAggregate>,
         outputs: &mut Vec<Output>,
         namer: &mut Namer,
     ) -> PResult<()> {
@@ -298,7 +313,12 @@ impl Planner<'_> {
                 .lower_aggregate(&resolved, &self.ctx, vec![value.clone(), pv])
                 .map_err(|e| function_error(e, p.value.span, &[]))?;
             let alias = format!("__kql_agg{}", aggregates.len());
-            aggregates.push((lowered.expr, alias.clone()));
+            aggregates.push(SinkAggregate {
+                expr: lowered.expr,
+                alias: alias.clone(),
+                function: "percentile".into(),
+                ty: lowered.ty,
+            });
             let name = explicit.next().unwrap_or_else(|| {
                 namer.claim(&format!(
                     "percentile_{base}_{}",
@@ -314,13 +334,28 @@ impl Planner<'_> {
     }
 }
 
-/// The value at the row where `by` is largest (smallest): the first value in `by` order, nulls
-/// of `by` last.
-fn arg_extreme(by: &TypedExpr, value: TypedExpr, max: bool) -> Expr {
-    datafusion::functions_aggregate::expr_fn::first_value(
-        value.expr,
-        vec![by.expr.clone().sort(!max, false)],
-    )
+/// The value of an aggregate over no rows, where it is not null (summarize-operator.md, "Default
+/// values of aggregations").
+fn empty_default(function: &str, ty: KqlType) -> Option<Expr> {
+    const ZERO: &[&str] = &[
+        "count", "countif", "dcount", "dcountif", "count_distinct", "sum", "sumif", "variance",
+        "varianceif", "stdev", "stdevif",
+    ];
+    const EMPTY_ARRAY: &[&str] = &[
+        "make_bag", "make_bag_if", "make_list", "make_list_if", "make_set", "make_set_if",
+    ];
+    if ZERO.contains(&function) {
+        Some(match ty {
+            KqlType::Int => lit(0i32),
+            KqlType::Real => lit(0.0f64),
+            KqlType::Timespan => lit(datafusion::common::ScalarValue::DurationNanosecond(Some(0))),
+            _ => lit(0i64),
+        })
+    } else if EMPTY_ARRAY.contains(&function) {
+        Some(lit("[]"))
+    } else {
+        None
+    }
 }
 
 /// `95` → `95`, `99.9` → `99_9`, as KQL names percentile columns.
