@@ -8,8 +8,9 @@ use kql_parser::Diagnostic;
 #[derive(Debug)]
 pub enum EngineError {
     /// The query is wrong: a syntax error, an unknown name, a type mismatch, an unsupported
-    /// feature. Carries a span into the query text.
-    Query(Diagnostic),
+    /// feature. Carries a span into the query text (boxed: the error path is cold, and it keeps
+    /// every `Result` of the engine small).
+    Query(Box<Diagnostic>),
     /// Data could not be loaded: which file, which line (1-based, when known), and why.
     Load {
         /// The file.
@@ -37,7 +38,7 @@ impl EngineError {
     /// The diagnostic, for query errors.
     pub fn diagnostic(&self) -> Option<&Diagnostic> {
         match self {
-            EngineError::Query(d) => Some(d),
+            EngineError::Query(d) => Some(d.as_ref()),
             _ => None,
         }
     }
@@ -67,7 +68,7 @@ impl std::error::Error for EngineError {}
 
 impl From<Diagnostic> for EngineError {
     fn from(d: Diagnostic) -> Self {
-        EngineError::Query(d)
+        EngineError::Query(Box::new(d))
     }
 }
 

@@ -199,7 +199,7 @@ impl Planner<'_> {
             .iter()
             .map(|c| KqlColumn::new(c.name.name.clone(), KqlType::from_scalar_type(c.ty.ty)))
             .collect();
-        if columns.is_empty() || d.values.len() % columns.len() != 0 {
+        if columns.is_empty() || !d.values.len().is_multiple_of(columns.len()) {
             return Err(error(
                 codes::INVALID_VALUE,
                 format!(
@@ -440,6 +440,8 @@ impl Planner<'_> {
             for c in &columns {
                 let e = match t.column(&c.name) {
                     Some(_) => column_ref(&c.name),
+                    // KQL strings have no null: a missing string column reads as "".
+                    None if c.ty == KqlType::String => lit(""),
                     None => lit(ScalarValue::try_from(&c.ty.to_arrow()).or_internal(span)?),
                 };
                 exprs.push(cast(e, c.ty.to_arrow()).alias(&c.name));

@@ -158,9 +158,10 @@ pub fn convert_scalar(expr: Expr, from: KqlType, to: KqlType) -> Expr {
             cast(expr, DataType::Int64) / lit(NANOS_PER_TICK) + lit(EPOCH_TICKS),
             to.to_arrow(),
         ),
-        (Timespan, Int | Long | Real | Decimal) => {
-            try_cast(cast(expr, DataType::Int64) / lit(NANOS_PER_TICK), to.to_arrow())
-        }
+        (Timespan, Int | Long | Real | Decimal) => try_cast(
+            cast(expr, DataType::Int64) / lit(NANOS_PER_TICK),
+            to.to_arrow(),
+        ),
         (Int | Long | Real | Decimal, Datetime) => {
             ticks_to_datetime_udf().call(vec![try_cast(expr, DataType::Int64)])
         }
@@ -168,7 +169,10 @@ pub fn convert_scalar(expr: Expr, from: KqlType, to: KqlType) -> Expr {
             ticks_to_timespan_udf().call(vec![try_cast(expr, DataType::Int64)])
         }
         _ if can_cast_types(&from.to_arrow(), &to.to_arrow())
-            && !matches!((from, to), (Datetime | Timespan, _) | (_, Datetime | Timespan)) =>
+            && !matches!(
+                (from, to),
+                (Datetime | Timespan, _) | (_, Datetime | Timespan)
+            ) =>
         {
             try_cast(expr, to.to_arrow())
         }
@@ -179,19 +183,14 @@ pub fn convert_scalar(expr: Expr, from: KqlType, to: KqlType) -> Expr {
 fn ticks_to_datetime_udf() -> Arc<ScalarUDF> {
     static UDF: OnceLock<Arc<ScalarUDF>> = OnceLock::new();
     shared(&UDF, || {
-        KernelUdf::new(
-            "kql_ticks_to_datetime",
-            vec![DataType::Int64],
-            utc(),
-            |a| {
-                let ticks = i64s(&a[0])?;
-                let out: Int64Array = ticks
-                    .iter()
-                    .map(|t| t?.checked_sub(EPOCH_TICKS)?.checked_mul(NANOS_PER_TICK))
-                    .collect();
-                Ok(datetime_array(out))
-            },
-        )
+        KernelUdf::new("kql_ticks_to_datetime", vec![DataType::Int64], utc(), |a| {
+            let ticks = i64s(&a[0])?;
+            let out: Int64Array = ticks
+                .iter()
+                .map(|t| t?.checked_sub(EPOCH_TICKS)?.checked_mul(NANOS_PER_TICK))
+                .collect();
+            Ok(datetime_array(out))
+        })
     })
 }
 
@@ -240,7 +239,11 @@ fn tohex_udf() -> Arc<ScalarUDF> {
                         // KQL strings are never null.
                         out.append_value("");
                     } else {
-                        out.append_value(hex_text(values.value(i), lengths.value(i), bits.value(i)));
+                        out.append_value(hex_text(
+                            values.value(i),
+                            lengths.value(i),
+                            bits.value(i),
+                        ));
                     }
                 }
                 Ok(Arc::new(out.finish()))

@@ -107,8 +107,7 @@ pub fn timespan_div(ts: Expr, n: Expr, n_type: KqlType) -> Expr {
 /// `timespan / timespan`: how many times `b` fits in `a`, a real (`1d / 5h` is 4.8); null when
 /// `b` is zero.
 pub fn timespan_ratio(a: Expr, b: Expr) -> Expr {
-    cast_expr(a, DataType::Float64)
-        / df::nullif(cast_expr(b, DataType::Float64), lit(0.0_f64))
+    cast_expr(a, DataType::Float64) / df::nullif(cast_expr(b, DataType::Float64), lit(0.0_f64))
 }
 
 /// `-timespan`.
@@ -289,9 +288,8 @@ fn period_call(udf: Arc<ScalarUDF>, unit: &str, args: Vec<TypedExpr>) -> Expr {
 }
 
 fn register_periods(r: &mut Registry) {
-    let signatures = || {
-        vec![Signature::new([DATETIME, LONG], Returns::Type(KqlType::Datetime)).optional(1)]
-    };
+    let signatures =
+        || vec![Signature::new([DATETIME, LONG], Returns::Type(KqlType::Datetime)).optional(1)];
     let entries: [(&'static str, &'static str, crate::ScalarLowering); 8] = [
         (
             "startofday",
@@ -391,31 +389,21 @@ fn day_of_week_udf() -> Arc<ScalarUDF> {
 fn register_parts(r: &mut Registry) {
     let one = || vec![Signature::new([DATETIME], Returns::Type(KqlType::Int))];
     let entries: [(&'static str, &'static str, crate::ScalarLowering); 8] = [
-        (
-            "dayofmonth",
-            "The day of the month, 1 to 31.",
-            |_, _, a| Ok(part_call("day", a)),
-        ),
-        (
-            "dayofyear",
-            "The day of the year, 1 to 366.",
-            |_, _, a| Ok(part_call("dayofyear", a)),
-        ),
-        (
-            "hourofday",
-            "The hour of the day, 0 to 23.",
-            |_, _, a| Ok(part_call("hour", a)),
-        ),
-        (
-            "getmonth",
-            "The month, 1 to 12.",
-            |_, _, a| Ok(part_call("month", a)),
-        ),
-        (
-            "monthofyear",
-            "The month, 1 to 12.",
-            |_, _, a| Ok(part_call("month", a)),
-        ),
+        ("dayofmonth", "The day of the month, 1 to 31.", |_, _, a| {
+            Ok(part_call("day", a))
+        }),
+        ("dayofyear", "The day of the year, 1 to 366.", |_, _, a| {
+            Ok(part_call("dayofyear", a))
+        }),
+        ("hourofday", "The hour of the day, 0 to 23.", |_, _, a| {
+            Ok(part_call("hour", a))
+        }),
+        ("getmonth", "The month, 1 to 12.", |_, _, a| {
+            Ok(part_call("month", a))
+        }),
+        ("monthofyear", "The month, 1 to 12.", |_, _, a| {
+            Ok(part_call("month", a))
+        }),
         ("getyear", "The year.", |_, _, a| Ok(part_call("year", a))),
         (
             "week_of_year",
@@ -733,7 +721,13 @@ fn register_construction(r: &mut Registry) {
         (
             "unixtime_seconds_todatetime",
             "The datetime that many seconds after 1970-01-01.",
-            |_, sig, mut a| Ok(unixtime_call(sig, a.remove(0).expr, calendar::NANOS_PER_SECOND)),
+            |_, sig, mut a| {
+                Ok(unixtime_call(
+                    sig,
+                    a.remove(0).expr,
+                    calendar::NANOS_PER_SECOND,
+                ))
+            },
         ),
         (
             "unixtime_milliseconds_todatetime",
@@ -857,4 +851,4 @@ fn register_formatting(r: &mut Registry) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -8,7 +8,9 @@ mod bin;
 use datafusion::functions::expr_fn as df;
 use datafusion::logical_expr::{Expr, cast, lit, not, when};
 
-use crate::{FunctionError, KqlType, Param, Registry, Returns, ScalarFunction, Signature, TypedExpr};
+use crate::{
+    FunctionError, KqlType, Param, Registry, Returns, ScalarFunction, Signature, TypedExpr,
+};
 
 const LONG: Param = Param::Of(KqlType::Long);
 const REAL: Param = Param::Of(KqlType::Real);
@@ -139,7 +141,10 @@ fn register_rounding(r: &mut Registry) {
     r.add_scalar(ScalarFunction {
         name: "ceiling",
         doc: "The smallest integer greater than or equal to the number.",
-        signatures: vec![Signature::new([Param::Numeric], Returns::Custom(numeric_type))],
+        signatures: vec![Signature::new(
+            [Param::Numeric],
+            Returns::Custom(numeric_type),
+        )],
         lower: |_, _, mut args| {
             let x = args.remove(0);
             Ok(match x.ty {
@@ -154,9 +159,12 @@ fn register_rounding(r: &mut Registry) {
 /// `f(x)`, or null where `x` is negative: KQL's logarithms and square root give null there
 /// (DataFusion gives NaN).
 fn null_below_zero(x: Expr, f: fn(Expr) -> Expr) -> Result<Expr, FunctionError> {
-    when(x.clone().lt(lit(0.0_f64)), lit(datafusion::common::ScalarValue::Float64(None)))
-        .otherwise(f(x))
-        .map_err(|e| invalid("log", &e.to_string()))
+    when(
+        x.clone().lt(lit(0.0_f64)),
+        lit(datafusion::common::ScalarValue::Float64(None)),
+    )
+    .otherwise(f(x))
+    .map_err(|e| invalid("log", &e.to_string()))
 }
 
 fn first_expr(mut args: Vec<TypedExpr>) -> Expr {
@@ -195,9 +203,11 @@ fn register_real_functions(r: &mut Registry) {
             "The square root; null for a negative number.",
             |_, _, a| null_below_zero(first_expr(a), df::sqrt),
         ),
-        ("sign", "-1, 0 or +1 by the sign of the number.", |_, _, a| {
-            Ok(df::signum(first_expr(a)))
-        }),
+        (
+            "sign",
+            "-1, 0 or +1 by the sign of the number.",
+            |_, _, a| Ok(df::signum(first_expr(a))),
+        ),
         ("sin", "The sine (radians).", |_, _, a| {
             Ok(df::sin(first_expr(a)))
         }),
@@ -280,7 +290,10 @@ fn register_real_functions(r: &mut Registry) {
     r.add_scalar(ScalarFunction {
         name: "pi",
         doc: "The constant π.",
-        signatures: vec![Signature::new(Vec::<Param>::new(), Returns::Type(KqlType::Real))],
+        signatures: vec![Signature::new(
+            Vec::<Param>::new(),
+            Returns::Type(KqlType::Real),
+        )],
         lower: |_, _, _| Ok(lit(std::f64::consts::PI)),
     });
 }
@@ -306,7 +319,11 @@ fn common_type(args: &[KqlType]) -> Option<KqlType> {
     Some(common)
 }
 
-fn min_max(name: &str, args: Vec<TypedExpr>, f: fn(Vec<Expr>) -> Expr) -> Result<Expr, FunctionError> {
+fn min_max(
+    name: &str,
+    args: Vec<TypedExpr>,
+    f: fn(Vec<Expr>) -> Expr,
+) -> Result<Expr, FunctionError> {
     let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
     let Some(common) = common_type(&types) else {
         return Err(invalid(name, "all arguments must have the same type"));

@@ -189,7 +189,10 @@ fn function_error(e: FunctionError, span: Span) -> kql_parser::Diagnostic {
 }
 
 /// The string operator function for `op`, whether it is case-sensitive, and whether it is negated.
-fn string_operator(op: BinaryOp) -> (fn(Expr, Expr, bool) -> Expr, bool, bool) {
+/// A string operator's implementation: `(left, right, case_sensitive) -> bool`.
+type StringOperator = fn(Expr, Expr, bool) -> Expr;
+
+fn string_operator(op: BinaryOp) -> (StringOperator, bool, bool) {
     use BinaryOp::*;
     match op {
         Has => (st::has, false, false),

@@ -2,6 +2,7 @@
 
 use datafusion::common::{Column, TableReference};
 use datafusion::logical_expr::{Expr, JoinType, LogicalPlanBuilder};
+use datafusion::prelude::{coalesce, lit};
 use kql_parser::Span;
 use kql_parser::ast::{BinaryOp, Expr as AstExpr, ExprKind, Join};
 
@@ -142,13 +143,21 @@ impl Planner<'_> {
         let mut namer = Namer::default();
         let mut exprs = Vec::new();
         let mut columns = Vec::new();
+        // An outer join's unmatched side has no values; KQL strings have no null, so they read "".
+        let fill = |e: Expr, c: &KqlColumn, outer: bool| {
+            if outer && c.ty == kql_functions::KqlType::String {
+                coalesce(vec![e, lit("")])
+            } else {
+                e
+            }
+        };
+        let left_outer = matches!(join_type, JoinType::Right | JoinType::Full);
+        let right_outer = matches!(join_type, JoinType::Left | JoinType::Full);
         if output != Output::RightOnly {
             for c in &left.columns {
                 namer.claim_exact(&c.name);
-                exprs.push(
-                    Expr::Column(Column::new(Some(left_ref.clone()), c.name.as_str()))
-                        .alias(&c.name),
-                );
+                let e = Expr::Column(Column::new(Some(left_ref.clone()), c.name.as_str()));
+                exprs.push(fill(e, c, left_outer).alias(&c.name));
                 columns.push(c.clone());
             }
         }
@@ -159,10 +168,8 @@ impl Planner<'_> {
                     continue;
                 }
                 let name = namer.claim(&c.name);
-                exprs.push(
-                    Expr::Column(Column::new(Some(right_ref.clone()), c.name.as_str()))
-                        .alias(&name),
-                );
+                let e = Expr::Column(Column::new(Some(right_ref.clone()), c.name.as_str()));
+                exprs.push(fill(e, c, right_outer).alias(&name));
                 columns.push(KqlColumn::new(name, c.ty));
             }
         }

@@ -127,7 +127,10 @@ impl Planner<'_> {
             };
             outputs.push(Output { name, value });
         }
-        let agg_exprs: Vec<Expr> = aggregates.iter().map(|a| a.expr.clone().alias(&a.alias)).collect();
+        let agg_exprs: Vec<Expr> = aggregates
+            .iter()
+            .map(|a| a.expr.clone().alias(&a.alias))
+            .collect();
         let aggregated = input
             .builder()
             .aggregate(group_exprs, agg_exprs)
@@ -182,7 +185,11 @@ impl Planner<'_> {
             .first()
             .and_then(|a| derived_name(&a.value, false))
             .unwrap_or_default();
-        let second = call.args.get(1).map(|a| percentile_suffix(&a.value)).unwrap_or_default();
+        let second = call
+            .args
+            .get(1)
+            .map(|a| percentile_suffix(&a.value))
+            .unwrap_or_default();
         let name = f.column_name.replace("{}", &arg).replace("{1}", &second);
         namer.claim(&name)
     }
@@ -338,11 +345,25 @@ impl Planner<'_> {
 /// values of aggregations").
 fn empty_default(function: &str, ty: KqlType) -> Option<Expr> {
     const ZERO: &[&str] = &[
-        "count", "countif", "dcount", "dcountif", "count_distinct", "sum", "sumif", "variance",
-        "varianceif", "stdev", "stdevif",
+        "count",
+        "countif",
+        "dcount",
+        "dcountif",
+        "count_distinct",
+        "sum",
+        "sumif",
+        "variance",
+        "varianceif",
+        "stdev",
+        "stdevif",
     ];
     const EMPTY_ARRAY: &[&str] = &[
-        "make_bag", "make_bag_if", "make_list", "make_list_if", "make_set", "make_set_if",
+        "make_bag",
+        "make_bag_if",
+        "make_list",
+        "make_list_if",
+        "make_set",
+        "make_set_if",
     ];
     if ZERO.contains(&function) {
         Some(match ty {

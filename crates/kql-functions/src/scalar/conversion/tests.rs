@@ -28,7 +28,10 @@ fn dt(text: &str) -> TypedExpr {
 
 fn ts(text: &str) -> TypedExpr {
     let ticks = temporal::parse_timespan(text).unwrap_or_else(|| panic!("bad timespan {text}"));
-    arg(ScalarValue::DurationNanosecond(Some(ticks * 100)), KqlType::Timespan)
+    arg(
+        ScalarValue::DurationNanosecond(Some(ticks * 100)),
+        KqlType::Timespan,
+    )
 }
 
 fn decimal(text: &str) -> TypedExpr {
@@ -66,11 +69,20 @@ fn tostring_of_each_type() {
     assert_eq!(text(call("tostring", vec![l(123)])), "123");
     assert_eq!(text(call("tostring", vec![int(-7)])), "-7");
     assert_eq!(
-        text(call("tostring", vec![arg(ScalarValue::Int64(None), KqlType::Long)])),
+        text(call(
+            "tostring",
+            vec![arg(ScalarValue::Int64(None), KqlType::Long)]
+        )),
         ""
     );
-    assert_eq!(text(call("tostring", vec![arg(true, KqlType::Bool)])), "true");
-    assert_eq!(text(call("tostring", vec![arg(false, KqlType::Bool)])), "false");
+    assert_eq!(
+        text(call("tostring", vec![arg(true, KqlType::Bool)])),
+        "true"
+    );
+    assert_eq!(
+        text(call("tostring", vec![arg(false, KqlType::Bool)])),
+        "false"
+    );
     // Reals: bin-function.md prints `bin(4.5, 1)` as 4, isnan-function.md prints NaN.
     assert_eq!(text(call("tostring", vec![real(4.0)])), "4");
     assert_eq!(text(call("tostring", vec![real(1.5)])), "1.5");
@@ -122,19 +134,40 @@ fn real_text_follows_dotnet() {
 #[test]
 fn tolong_and_toint() {
     // tolong-function.md, toint-function.md: `tolong("123") == 123`, `toint(2.3)` is 2.
-    assert_eq!(call("tolong", vec![s("123")]), ScalarValue::Int64(Some(123)));
+    assert_eq!(
+        call("tolong", vec![s("123")]),
+        ScalarValue::Int64(Some(123))
+    );
     assert_eq!(call("toint", vec![s("123")]), ScalarValue::Int32(Some(123)));
     assert_eq!(call("toint", vec![real(2.3)]), ScalarValue::Int32(Some(2)));
     // Truncation is towards zero; failures are null.
     assert_eq!(call("tolong", vec![real(1.9)]), ScalarValue::Int64(Some(1)));
-    assert_eq!(call("tolong", vec![real(-1.9)]), ScalarValue::Int64(Some(-1)));
-    assert_eq!(call("tolong", vec![s(" 1.9 ")]), ScalarValue::Int64(Some(1)));
+    assert_eq!(
+        call("tolong", vec![real(-1.9)]),
+        ScalarValue::Int64(Some(-1))
+    );
+    assert_eq!(
+        call("tolong", vec![s(" 1.9 ")]),
+        ScalarValue::Int64(Some(1))
+    );
     assert_eq!(call("toint", vec![s("x")]), ScalarValue::Int32(None));
     assert_eq!(call("tolong", vec![s("")]), ScalarValue::Int64(None));
-    assert_eq!(call("toint", vec![l(3_000_000_000)]), ScalarValue::Int32(None));
-    assert_eq!(call("tolong", vec![real(f64::NAN)]), ScalarValue::Int64(None));
-    assert_eq!(call("tolong", vec![arg(true, KqlType::Bool)]), ScalarValue::Int64(Some(1)));
-    assert_eq!(call("toint", vec![decimal("7.9")]), ScalarValue::Int32(Some(7)));
+    assert_eq!(
+        call("toint", vec![l(3_000_000_000)]),
+        ScalarValue::Int32(None)
+    );
+    assert_eq!(
+        call("tolong", vec![real(f64::NAN)]),
+        ScalarValue::Int64(None)
+    );
+    assert_eq!(
+        call("tolong", vec![arg(true, KqlType::Bool)]),
+        ScalarValue::Int64(Some(1))
+    );
+    assert_eq!(
+        call("toint", vec![decimal("7.9")]),
+        ScalarValue::Int32(Some(7))
+    );
     assert_eq!(call("tolong", vec![int(5)]), ScalarValue::Int64(Some(5)));
 }
 
@@ -142,13 +175,22 @@ fn tolong_and_toint() {
 fn ticks_between_numbers_datetimes_and_timespans() {
     // scalar-data-types/datetime.md: a datetime is the number of 100 ns ticks since
     // 0001-01-01; a timespan counts the same ticks.
-    assert_eq!(call("tolong", vec![ts("1s")]), ScalarValue::Int64(Some(10_000_000)));
+    assert_eq!(
+        call("tolong", vec![ts("1s")]),
+        ScalarValue::Int64(Some(10_000_000))
+    );
     assert_eq!(
         call("tolong", vec![dt("1970-01-01")]),
         ScalarValue::Int64(Some(621_355_968_000_000_000))
     );
-    assert_eq!(call("toint", vec![dt("1970-01-01")]), ScalarValue::Int32(None));
-    assert_eq!(call("toreal", vec![ts("1ms")]), ScalarValue::Float64(Some(10_000.0)));
+    assert_eq!(
+        call("toint", vec![dt("1970-01-01")]),
+        ScalarValue::Int32(None)
+    );
+    assert_eq!(
+        call("toreal", vec![ts("1ms")]),
+        ScalarValue::Float64(Some(10_000.0))
+    );
     assert_eq!(span(call("totimespan", vec![l(10_000_000)])), "00:00:01");
     let ticks = call("tolong", vec![dt("2017-01-01 10:10:17.5")]);
     assert_eq!(
@@ -165,9 +207,18 @@ fn ticks_between_numbers_datetimes_and_timespans() {
 #[test]
 fn toreal_and_todouble() {
     // toreal-function.md: `toreal("123.4") == 123.4`.
-    assert_eq!(call("toreal", vec![s("123.4")]), ScalarValue::Float64(Some(123.4)));
-    assert_eq!(call("todouble", vec![s("123.4")]), ScalarValue::Float64(Some(123.4)));
-    assert_eq!(call("todouble", vec![s("1e3")]), ScalarValue::Float64(Some(1000.0)));
+    assert_eq!(
+        call("toreal", vec![s("123.4")]),
+        ScalarValue::Float64(Some(123.4))
+    );
+    assert_eq!(
+        call("todouble", vec![s("123.4")]),
+        ScalarValue::Float64(Some(123.4))
+    );
+    assert_eq!(
+        call("todouble", vec![s("1e3")]),
+        ScalarValue::Float64(Some(1000.0))
+    );
     assert_eq!(call("toreal", vec![s("abc")]), ScalarValue::Float64(None));
     assert_eq!(call("toreal", vec![l(3)]), ScalarValue::Float64(Some(3.0)));
 }
@@ -175,12 +226,27 @@ fn toreal_and_todouble() {
 #[test]
 fn tobool_forms() {
     // tobool-function.md
-    assert_eq!(call("tobool", vec![s("true")]), ScalarValue::Boolean(Some(true)));
-    assert_eq!(call("tobool", vec![s("false")]), ScalarValue::Boolean(Some(false)));
+    assert_eq!(
+        call("tobool", vec![s("true")]),
+        ScalarValue::Boolean(Some(true))
+    );
+    assert_eq!(
+        call("tobool", vec![s("false")]),
+        ScalarValue::Boolean(Some(false))
+    );
     assert_eq!(call("tobool", vec![l(1)]), ScalarValue::Boolean(Some(true)));
-    assert_eq!(call("tobool", vec![l(123)]), ScalarValue::Boolean(Some(true)));
-    assert_eq!(call("tobool", vec![l(0)]), ScalarValue::Boolean(Some(false)));
-    assert_eq!(call("toboolean", vec![s("TRUE")]), ScalarValue::Boolean(Some(true)));
+    assert_eq!(
+        call("tobool", vec![l(123)]),
+        ScalarValue::Boolean(Some(true))
+    );
+    assert_eq!(
+        call("tobool", vec![l(0)]),
+        ScalarValue::Boolean(Some(false))
+    );
+    assert_eq!(
+        call("toboolean", vec![s("TRUE")]),
+        ScalarValue::Boolean(Some(true))
+    );
     assert_eq!(call("tobool", vec![s("yes")]), ScalarValue::Boolean(None));
 }
 
@@ -199,11 +265,22 @@ fn todatetime_of_text() {
         ("Sat, 8 Nov 14 15:05:02 GMT", "2014-11-08T15:05:02Z"),
         ("Saturday, 08-Nov-14 15:05:02 GMT", "2014-11-08T15:05:02Z"),
         ("8 Nov 14 15:05", "2014-11-08T15:05:00Z"),
+        ("2014-11-08 15:05:25 GMT", "2014-11-08T15:05:25Z"),
+        ("2014-11-08T15:05 GMT", "2014-11-08T15:05:00Z"),
     ] {
         assert_eq!(iso(call("todatetime", vec![s(input)])), want, "{input}");
     }
     assert_eq!(iso(call("todatetime", vec![s("garbage")])), "null");
-    assert_eq!(iso(call("todatetime", vec![dt("2017-01-01")])), "2017-01-01T00:00:00Z");
+    // `todatetime('12-02-2022') == datetime('12-02-2022')`: the literal and the function share
+    // one parser.
+    assert_eq!(
+        iso(call("todatetime", vec![s("12-02-2022")])),
+        iso(dt("12-02-2022").expr_value())
+    );
+    assert_eq!(
+        iso(call("todatetime", vec![dt("2017-01-01")])),
+        "2017-01-01T00:00:00Z"
+    );
 }
 
 #[test]
@@ -222,7 +299,10 @@ fn todecimal_of_text() {
         call("todecimal", vec![s("123.45678")]),
         decimal("123.45678").expr_value()
     );
-    assert_eq!(call("todecimal", vec![real(1.5)]), decimal("1.5").expr_value());
+    assert_eq!(
+        call("todecimal", vec![real(1.5)]),
+        decimal("1.5").expr_value()
+    );
     assert_eq!(
         call("todecimal", vec![s("x")]),
         ScalarValue::Decimal128(None, 38, 18)
@@ -276,4 +356,62 @@ impl ExprValue for TypedExpr {
             other => panic!("not a literal: {other}"),
         }
     }
+}
+
+#[test]
+fn conversions_over_columns() {
+    use std::sync::Arc;
+
+    use datafusion::arrow::array::{Int32Array, StringViewArray};
+
+    use crate::scalar::datetime::tests::{call_rows, longs};
+
+    let values = longs(&[Some(256), Some(-256), None, Some(255)]);
+    let lengths = longs(&[Some(8), None, Some(4), Some(1)]);
+    assert_eq!(
+        call_rows("tohex", vec![values, lengths])
+            .into_iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["00000100", "", "", "ff"]
+    );
+    let ints = (
+        Arc::new(Int32Array::from(vec![Some(-256), Some(16)])) as _,
+        KqlType::Int,
+    );
+    assert_eq!(
+        call_rows("tohex", vec![ints])
+            .into_iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["ffffff00", "10"]
+    );
+    // Parquet strings arrive as Utf8View.
+    let guids = (
+        Arc::new(StringViewArray::from(vec![
+            Some("0123456789abcdef0123456789abcdef"),
+            None,
+            Some("nope"),
+        ])) as _,
+        KqlType::String,
+    );
+    assert_eq!(
+        call_rows("toguid", vec![guids]),
+        [
+            ScalarValue::Utf8(Some("01234567-89ab-cdef-0123-456789abcdef".into())),
+            ScalarValue::Utf8(None),
+            ScalarValue::Utf8(None),
+        ]
+    );
+    let texts = (
+        Arc::new(StringViewArray::from(vec![Some("2017-01-01"), Some("x")])) as _,
+        KqlType::String,
+    );
+    assert_eq!(
+        call_rows("todatetime", vec![texts])
+            .into_iter()
+            .map(iso)
+            .collect::<Vec<_>>(),
+        ["2017-01-01T00:00:00Z", "null"]
+    );
 }

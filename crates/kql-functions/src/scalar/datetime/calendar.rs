@@ -174,7 +174,9 @@ pub(crate) fn day_of_week(ns: i64) -> i64 {
 /// on Sunday.
 pub(crate) fn start_of(unit: Unit, ns: i64, offset: i64) -> Option<i64> {
     match unit {
-        Unit::Day => epoch_day(ns).checked_add(offset)?.checked_mul(NANOS_PER_DAY),
+        Unit::Day => epoch_day(ns)
+            .checked_add(offset)?
+            .checked_mul(NANOS_PER_DAY),
         Unit::Week => {
             let day = epoch_day(ns);
             let sunday = day - days_since_sunday(day);

@@ -2,14 +2,106 @@
 //! (MicrosoftDocs/dataexplorer-docs, `data-explorer/kusto/query/<name>-function.md`), rewritten
 //! in ISO form where the docs print `2017-01-01 00:00:00.0000000`.
 
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    ArrayRef, DurationNanosecondArray, Int64Array, RecordBatch, StringArray,
+    TimestampNanosecondArray,
+};
+use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::common::ScalarValue;
-use datafusion::prelude::lit;
+use datafusion::prelude::{SessionContext, ident, lit};
 use kql_parser::temporal;
 
 use super::{timespan_div, timespan_mul, timespan_neg, timespan_ratio};
 use crate::KqlType;
-use crate::testing::{TEST_NOW_NANOS, arg, call, eval, l, s};
 use crate::TypedExpr;
+use crate::testing::{TEST_NOW_NANOS, arg, call, eval, l, s};
+
+/// Calls `name` with columns (one per argument, with its KQL type) through the registry and
+/// evaluates it over all their rows, so kernels see arrays rather than folded literals.
+pub(crate) fn call_rows(name: &str, columns: Vec<(ArrayRef, KqlType)>) -> Vec<ScalarValue> {
+    let registry = crate::Registry::new();
+    let fields: Vec<Field> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (a, _))| Field::new(format!("c{i}"), a.data_type().clone(), true))
+        .collect();
+    let batch = RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns.iter().map(|(a, _)| Arc::clone(a)).collect(),
+    )
+    .expect("batch");
+    let args: Vec<TypedExpr> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, ty))| TypedExpr::new(ident(format!("c{i}")), *ty))
+        .collect();
+    let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
+    let resolved = registry
+        .resolve_scalar(name, &types)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ctx = crate::LowerContext {
+        now_nanos: TEST_NOW_NANOS,
+    };
+    let expr = registry
+        .lower_scalar(&resolved, &ctx, args)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .expr;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let session = SessionContext::new();
+        let batches = session
+            .read_batch(batch)
+            .expect("read")
+            .select(vec![expr.alias("v")])
+            .expect("select")
+            .collect()
+            .await
+            .expect("collect");
+        batches
+            .iter()
+            .flat_map(|b| {
+                let column = Arc::clone(b.column(0));
+                (0..column.len())
+                    .map(move |i| ScalarValue::try_from_array(&column, i).expect("scalar"))
+            })
+            .collect()
+    })
+}
+
+/// A column of datetimes (null for `None`).
+pub(crate) fn datetimes(values: &[Option<&str>]) -> (ArrayRef, KqlType) {
+    let array: TimestampNanosecondArray = values
+        .iter()
+        .map(|v| v.map(|t| temporal::parse_datetime(t).expect("datetime") * 100))
+        .collect();
+    (Arc::new(array.with_timezone("UTC")), KqlType::Datetime)
+}
+
+/// A column of timespans.
+pub(crate) fn timespans(values: &[Option<&str>]) -> (ArrayRef, KqlType) {
+    let array: DurationNanosecondArray = values
+        .iter()
+        .map(|v| v.map(|t| temporal::parse_timespan(t).expect("timespan") * 100))
+        .collect();
+    (Arc::new(array), KqlType::Timespan)
+}
+
+/// A column of longs.
+pub(crate) fn longs(values: &[Option<i64>]) -> (ArrayRef, KqlType) {
+    (Arc::new(Int64Array::from(values.to_vec())), KqlType::Long)
+}
+
+/// A column of strings.
+pub(crate) fn strings(values: &[Option<&str>]) -> (ArrayRef, KqlType) {
+    (
+        Arc::new(StringArray::from(values.to_vec())),
+        KqlType::String,
+    )
+}
 
 /// A `datetime(…)` argument.
 fn dt(text: &str) -> TypedExpr {
@@ -23,7 +115,10 @@ fn dt(text: &str) -> TypedExpr {
 /// A `time(…)` argument.
 fn ts(text: &str) -> TypedExpr {
     let ticks = temporal::parse_timespan(text).unwrap_or_else(|| panic!("bad timespan {text}"));
-    arg(ScalarValue::DurationNanosecond(Some(ticks * 100)), KqlType::Timespan)
+    arg(
+        ScalarValue::DurationNanosecond(Some(ticks * 100)),
+        KqlType::Timespan,
+    )
 }
 
 fn int(v: i32) -> TypedExpr {
@@ -82,23 +177,43 @@ fn start_of_periods_with_offsets() {
     for (name, expected) in [
         (
             "startofday",
-            ["2016-12-31T00:00:00Z", "2017-01-01T00:00:00Z", "2017-01-02T00:00:00Z"],
+            [
+                "2016-12-31T00:00:00Z",
+                "2017-01-01T00:00:00Z",
+                "2017-01-02T00:00:00Z",
+            ],
         ),
         (
             "startofweek",
-            ["2016-12-25T00:00:00Z", "2017-01-01T00:00:00Z", "2017-01-08T00:00:00Z"],
+            [
+                "2016-12-25T00:00:00Z",
+                "2017-01-01T00:00:00Z",
+                "2017-01-08T00:00:00Z",
+            ],
         ),
         (
             "startofmonth",
-            ["2016-12-01T00:00:00Z", "2017-01-01T00:00:00Z", "2017-02-01T00:00:00Z"],
+            [
+                "2016-12-01T00:00:00Z",
+                "2017-01-01T00:00:00Z",
+                "2017-02-01T00:00:00Z",
+            ],
         ),
         (
             "startofyear",
-            ["2016-01-01T00:00:00Z", "2017-01-01T00:00:00Z", "2018-01-01T00:00:00Z"],
+            [
+                "2016-01-01T00:00:00Z",
+                "2017-01-01T00:00:00Z",
+                "2018-01-01T00:00:00Z",
+            ],
         ),
     ] {
         for (offset, want) in (-1..=1).zip(expected) {
-            assert_eq!(iso(call(name, vec![dt(d), l(offset)])), want, "{name} {offset}");
+            assert_eq!(
+                iso(call(name, vec![dt(d), l(offset)])),
+                want,
+                "{name} {offset}"
+            );
         }
         assert_eq!(iso(call(name, vec![dt(d)])), expected[1], "{name}");
     }
@@ -144,7 +259,11 @@ fn end_of_periods_with_offsets() {
     ] {
         for (offset, want) in (-1..=1).zip(expected) {
             // The docs pass the offset from `range`, a long; an int works the same.
-            assert_eq!(iso(call(name, vec![dt(d), int(offset)])), want, "{name} {offset}");
+            assert_eq!(
+                iso(call(name, vec![dt(d), int(offset)])),
+                want,
+                "{name} {offset}"
+            );
         }
     }
 }
@@ -160,7 +279,10 @@ fn week_boundaries_are_sundays() {
     ] {
         let shifted = call("datetime_add", vec![s("day"), l(-1), dt(date)]);
         let start = call("startofweek", vec![arg(shifted, KqlType::Datetime)]);
-        let back = call("datetime_add", vec![s("day"), l(1), arg(start, KqlType::Datetime)]);
+        let back = call(
+            "datetime_add",
+            vec![s("day"), l(1), arg(start, KqlType::Datetime)],
+        );
         assert_eq!(iso(back), monday, "{date}");
     }
     // endofweek-function.md: a Sunday-ending week.
@@ -172,7 +294,10 @@ fn week_boundaries_are_sundays() {
     ] {
         let shifted = call("datetime_add", vec![s("day"), l(-8), dt(date)]);
         let end = call("endofweek", vec![arg(shifted, KqlType::Datetime)]);
-        let back = call("datetime_add", vec![s("day"), l(8), arg(end, KqlType::Datetime)]);
+        let back = call(
+            "datetime_add",
+            vec![s("day"), l(8), arg(end, KqlType::Datetime)],
+        );
         assert_eq!(iso(back), sunday, "{date}");
     }
 }
@@ -201,35 +326,71 @@ fn null_dates_and_offsets_give_null() {
     );
     assert_eq!(iso(call("startofday", vec![null_date.clone()])), "null");
     assert_eq!(
-        iso(call("endofmonth", vec![dt("2017-01-01"), arg(ScalarValue::Int64(None), KqlType::Long)])),
+        iso(call(
+            "endofmonth",
+            vec![
+                dt("2017-01-01"),
+                arg(ScalarValue::Int64(None), KqlType::Long)
+            ]
+        )),
         "null"
     );
-    assert_eq!(call("getyear", vec![null_date.clone()]), ScalarValue::Int32(None));
+    assert_eq!(
+        call("getyear", vec![null_date.clone()]),
+        ScalarValue::Int32(None)
+    );
     assert_eq!(span(call("dayofweek", vec![null_date])), "null");
 }
 
 #[test]
 fn day_of_week_is_a_timespan_from_sunday() {
     // day-of-week-function.md
-    assert_eq!(span(call("dayofweek", vec![dt("1947-11-30 10:00:05")])), "00:00:00");
-    assert_eq!(span(call("dayofweek", vec![dt("1970-05-11")])), "1.00:00:00");
-    assert_eq!(span(call("dayofweek", vec![dt("1970-05-12")])), "2.00:00:00");
-    assert_eq!(span(call("dayofweek", vec![dt("2017-01-07 23:59")])), "6.00:00:00");
+    assert_eq!(
+        span(call("dayofweek", vec![dt("1947-11-30 10:00:05")])),
+        "00:00:00"
+    );
+    assert_eq!(
+        span(call("dayofweek", vec![dt("1970-05-11")])),
+        "1.00:00:00"
+    );
+    assert_eq!(
+        span(call("dayofweek", vec![dt("1970-05-12")])),
+        "2.00:00:00"
+    );
+    assert_eq!(
+        span(call("dayofweek", vec![dt("2017-01-07 23:59")])),
+        "6.00:00:00"
+    );
 }
 
 #[test]
 fn date_parts() {
     // day-of-month-function.md, day-of-year-function.md, hour-of-day-function.md,
     // getyear-function.md, monthofyear-function.md.
-    assert_eq!(call("dayofmonth", vec![dt("2015-12-14")]), ScalarValue::Int32(Some(14)));
-    assert_eq!(call("dayofyear", vec![dt("2015-12-14")]), ScalarValue::Int32(Some(348)));
+    assert_eq!(
+        call("dayofmonth", vec![dt("2015-12-14")]),
+        ScalarValue::Int32(Some(14))
+    );
+    assert_eq!(
+        call("dayofyear", vec![dt("2015-12-14")]),
+        ScalarValue::Int32(Some(348))
+    );
     assert_eq!(
         call("hourofday", vec![dt("2015-12-14 18:54")]),
         ScalarValue::Int32(Some(18))
     );
-    assert_eq!(call("getyear", vec![dt("2015-10-12")]), ScalarValue::Int32(Some(2015)));
-    assert_eq!(call("monthofyear", vec![dt("2015-12-14")]), ScalarValue::Int32(Some(12)));
-    assert_eq!(call("getmonth", vec![dt("2015-12-14")]), ScalarValue::Int32(Some(12)));
+    assert_eq!(
+        call("getyear", vec![dt("2015-10-12")]),
+        ScalarValue::Int32(Some(2015))
+    );
+    assert_eq!(
+        call("monthofyear", vec![dt("2015-12-14")]),
+        ScalarValue::Int32(Some(12))
+    );
+    assert_eq!(
+        call("getmonth", vec![dt("2015-12-14")]),
+        ScalarValue::Int32(Some(12))
+    );
 }
 
 #[test]
@@ -285,7 +446,10 @@ fn unknown_literal_parts_are_plan_errors() {
     let ctx = crate::LowerContext { now_nanos: 0 };
     for (name, args) in [
         ("datetime_part", vec![s("fortnight"), dt("2017-01-01")]),
-        ("datetime_diff", vec![s("fortnight"), dt("2017-01-01"), dt("2017-01-01")]),
+        (
+            "datetime_diff",
+            vec![s("fortnight"), dt("2017-01-01"), dt("2017-01-01")],
+        ),
         ("datetime_add", vec![s("fortnight"), l(1), dt("2017-01-01")]),
     ] {
         let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
@@ -308,7 +472,12 @@ fn datetime_diff_counts_calendar_boundaries() {
         ("day", "2017-10-29 00:00", "2017-09-30 23:59", 29),
         ("hour", "2017-10-31 01:00", "2017-10-30 23:59", 2),
         ("minute", "2017-10-30 23:05:01", "2017-10-30 23:00:59", 5),
-        ("second", "2017-10-30 23:00:10.100", "2017-10-30 23:00:00.900", 10),
+        (
+            "second",
+            "2017-10-30 23:00:10.100",
+            "2017-10-30 23:00:00.900",
+            10,
+        ),
         (
             "millisecond",
             "2017-10-30 23:00:00.200100",
@@ -336,7 +505,10 @@ fn datetime_diff_counts_calendar_boundaries() {
     }
     // Periods are case-insensitive; the order of the dates gives the sign.
     assert_eq!(
-        call("datetime_diff", vec![s("YEAR"), dt("2000-12-31"), dt("2017-01-01")]),
+        call(
+            "datetime_diff",
+            vec![s("YEAR"), dt("2000-12-31"), dt("2017-01-01")]
+        ),
         ScalarValue::Int64(Some(-17))
     );
 }
@@ -373,20 +545,32 @@ fn datetime_add_every_period() {
 #[test]
 fn adding_months_clamps_the_day() {
     assert_eq!(
-        iso(call("datetime_add", vec![s("month"), l(1), dt("2017-01-31 10:00")])),
+        iso(call(
+            "datetime_add",
+            vec![s("month"), l(1), dt("2017-01-31 10:00")]
+        )),
         "2017-02-28T10:00:00Z"
     );
     assert_eq!(
-        iso(call("datetime_add", vec![s("year"), l(1), dt("2016-02-29")])),
+        iso(call(
+            "datetime_add",
+            vec![s("year"), l(1), dt("2016-02-29")]
+        )),
         "2017-02-28T00:00:00Z"
     );
     assert_eq!(
-        iso(call("datetime_add", vec![s("millisecond"), l(1500), dt("2017-01-01")])),
+        iso(call(
+            "datetime_add",
+            vec![s("millisecond"), l(1500), dt("2017-01-01")]
+        )),
         "2017-01-01T00:00:01.5Z"
     );
     // Past the representable range: null, not an error.
     assert_eq!(
-        iso(call("datetime_add", vec![s("year"), l(1000), dt("2017-01-01")])),
+        iso(call(
+            "datetime_add",
+            vec![s("year"), l(1000), dt("2017-01-01")]
+        )),
         "null"
     );
 }
@@ -399,7 +583,10 @@ fn make_datetime_forms() {
         "2017-10-01T00:00:00Z"
     );
     assert_eq!(
-        iso(call("make_datetime", vec![l(2017), l(10), l(1), l(12), l(10)])),
+        iso(call(
+            "make_datetime",
+            vec![l(2017), l(10), l(1), l(12), l(10)]
+        )),
         "2017-10-01T12:10:00Z"
     );
     assert_eq!(
@@ -424,19 +611,33 @@ fn make_datetime_forms() {
 #[test]
 fn make_datetime_takes_3_5_or_6_arguments() {
     let registry = crate::Registry::new();
-    assert!(registry.resolve_scalar("make_datetime", &[KqlType::Long; 4]).is_err());
-    assert!(registry.resolve_scalar("make_datetime", &[KqlType::Int; 5]).is_ok());
+    assert!(
+        registry
+            .resolve_scalar("make_datetime", &[KqlType::Long; 4])
+            .is_err()
+    );
+    assert!(
+        registry
+            .resolve_scalar("make_datetime", &[KqlType::Int; 5])
+            .is_ok()
+    );
 }
 
 #[test]
 fn make_timespan_forms() {
     // make-timespan-function.md
     assert_eq!(
-        span(call("make_timespan", vec![l(1), l(12), l(30), real(55.123)])),
+        span(call(
+            "make_timespan",
+            vec![l(1), l(12), l(30), real(55.123)]
+        )),
         "1.12:30:55.1230000"
     );
     assert_eq!(span(call("make_timespan", vec![l(12), l(30)])), "12:30:00");
-    assert_eq!(span(call("make_timespan", vec![l(12), l(30), l(5)])), "12:30:05");
+    assert_eq!(
+        span(call("make_timespan", vec![l(12), l(30), l(5)])),
+        "12:30:05"
+    );
 }
 
 #[test]
@@ -448,7 +649,11 @@ fn unix_times() {
         ("unixtime_microseconds_todatetime", 1_546_300_800_000_000),
         ("unixtime_nanoseconds_todatetime", 1_546_300_800_000_000_000),
     ] {
-        assert_eq!(iso(call(name, vec![l(value)])), "2019-01-01T00:00:00Z", "{name}");
+        assert_eq!(
+            iso(call(name, vec![l(value)])),
+            "2019-01-01T00:00:00Z",
+            "{name}"
+        );
         assert_eq!(
             iso(call(name, vec![real(value as f64)])),
             "2019-01-01T00:00:00Z",
@@ -541,7 +746,10 @@ fn format_datetime_specifiers() {
 fn format_datetime_names_separators_and_nulls() {
     let f = |date: &str, pattern: &str| text(call("format_datetime", vec![dt(date), s(pattern)]));
     // 2017-01-29 was a Sunday.
-    assert_eq!(f("2017-01-29", "ddd dddd MMM MMMM"), "Sun Sunday Jan January");
+    assert_eq!(
+        f("2017-01-29", "ddd dddd MMM MMMM"),
+        "Sun Sunday Jan January"
+    );
     assert_eq!(f("2017-01-29 00:30", "h:mm tt"), "12:30 AM");
     assert_eq!(f("2017-01-29 09:08:07", "HH_mm_ss,/-"), "09_08_07,/-");
     // An `F` with nothing to print takes its decimal point with it, as in .NET.
@@ -551,7 +759,10 @@ fn format_datetime_names_separators_and_nulls() {
         ScalarValue::TimestampNanosecond(None, Some("UTC".into())),
         KqlType::Datetime,
     );
-    assert_eq!(text(call("format_datetime", vec![null_date, s("yyyy")])), "");
+    assert_eq!(
+        text(call("format_datetime", vec![null_date, s("yyyy")])),
+        ""
+    );
 }
 
 #[test]
@@ -563,7 +774,10 @@ fn format_timespan_examples() {
         "29.09:00:05:12"
     );
     assert_eq!(
-        text(call("format_timespan", vec![t(), s("ddd.h:mm:ss [fffffff]")])),
+        text(call(
+            "format_timespan",
+            vec![t(), s("ddd.h:mm:ss [fffffff]")]
+        )),
         "029.9:00:05 [1234500]"
     );
 }
@@ -617,7 +831,10 @@ fn timespan_arithmetic_helpers() {
         eval(timespan_ratio(e("1h"), e("1s"))),
         ScalarValue::Float64(Some(3600.0))
     );
-    assert_eq!(eval(timespan_ratio(e("1h"), e("0s"))), ScalarValue::Float64(None));
+    assert_eq!(
+        eval(timespan_ratio(e("1h"), e("0s"))),
+        ScalarValue::Float64(None)
+    );
     assert_eq!(
         span(eval(timespan_div(e("1h"), lit(2_i64), KqlType::Long))),
         "00:30:00"
@@ -642,12 +859,118 @@ fn timespan_arithmetic_helpers() {
         "00:00:00.0000001"
     );
     assert_eq!(
-        span(eval(timespan_mul(e("100000d"), lit(1_000_i64), KqlType::Long))),
+        span(eval(timespan_mul(
+            e("100000d"),
+            lit(1_000_i64),
+            KqlType::Long
+        ))),
         "null"
     );
     // 7 ticks / 2 is 3.5 ticks, rounded to 4.
     assert_eq!(
         span(eval(timespan_div(e("7tick"), lit(2_i64), KqlType::Long))),
         "00:00:00.0000004"
+    );
+}
+
+#[test]
+fn kernels_over_columns() {
+    let dates = || {
+        datetimes(&[
+            Some("2017-01-01 10:10:17"),
+            None,
+            Some("2017-05-31 23:00"),
+            Some("1969-07-20 20:17:40"),
+        ])
+    };
+    let offsets = longs(&[Some(-1), Some(0), Some(1), None]);
+    let got: Vec<String> = call_rows("startofmonth", vec![dates(), offsets])
+        .into_iter()
+        .map(iso)
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "2016-12-01T00:00:00Z",
+            "null",
+            "2017-06-01T00:00:00Z",
+            "null"
+        ]
+    );
+
+    // A part per row, including one KQL does not know (null, not an error).
+    let parts = strings(&[Some("year"), Some("day"), Some("Month"), Some("fortnight")]);
+    assert_eq!(
+        call_rows("datetime_part", vec![parts, dates()]),
+        [
+            ScalarValue::Int32(Some(2017)),
+            ScalarValue::Int32(None),
+            ScalarValue::Int32(Some(5)),
+            ScalarValue::Int32(None),
+        ]
+    );
+
+    let later = datetimes(&[
+        Some("2018-01-01"),
+        Some("2018-01-01"),
+        Some("2017-06-01"),
+        Some("1970-01-01"),
+    ]);
+    let units = strings(&[Some("year"), Some("year"), Some("day"), Some("hour")]);
+    assert_eq!(
+        call_rows("datetime_diff", vec![units, later, dates()]),
+        [
+            ScalarValue::Int64(Some(1)),
+            ScalarValue::Int64(None),
+            ScalarValue::Int64(Some(1)),
+            // 165 days from 1969-07-20 to 1970-01-01, less the 20 hours already gone.
+            ScalarValue::Int64(Some(165 * 24 - 20)),
+        ]
+    );
+
+    // Patterns per row, and the same pattern on consecutive rows.
+    let patterns = strings(&[Some("yyyy"), Some("yyyy"), Some("MM/dd"), Some("MM/dd")]);
+    assert_eq!(
+        call_rows("format_datetime", vec![dates(), patterns])
+            .into_iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["2017", "", "05/31", "07/20"]
+    );
+
+    let spans = timespans(&[Some("90m"), Some("-90m"), None, Some("1.00:00:01")]);
+    let sizes = timespans(&[Some("1h"), Some("1h"), Some("1h"), Some("1d")]);
+    assert_eq!(
+        call_rows("bin", vec![spans, sizes])
+            .into_iter()
+            .map(span)
+            .collect::<Vec<_>>(),
+        ["01:00:00", "-02:00:00", "null", "1.00:00:00"]
+    );
+}
+
+#[test]
+fn utf8_view_parts_and_patterns() {
+    use datafusion::arrow::array::StringViewArray;
+
+    let parts = (
+        Arc::new(StringViewArray::from(vec![Some("hour"), Some("minute")])) as ArrayRef,
+        KqlType::String,
+    );
+    let dates = || datetimes(&[Some("2017-01-01 10:11"), Some("2017-01-01 10:11")]);
+    assert_eq!(
+        call_rows("datetime_part", vec![parts, dates()]),
+        [ScalarValue::Int32(Some(10)), ScalarValue::Int32(Some(11))]
+    );
+    let patterns = (
+        Arc::new(StringViewArray::from(vec![Some("HH"), Some("mm")])) as ArrayRef,
+        KqlType::String,
+    );
+    assert_eq!(
+        call_rows("format_datetime", vec![dates(), patterns])
+            .into_iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["10", "11"]
     );
 }

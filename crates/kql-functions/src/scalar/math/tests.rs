@@ -25,7 +25,10 @@ fn dt(text: &str) -> TypedExpr {
 
 fn ts(text: &str) -> TypedExpr {
     let ticks = temporal::parse_timespan(text).unwrap_or_else(|| panic!("bad timespan {text}"));
-    arg(ScalarValue::DurationNanosecond(Some(ticks * 100)), KqlType::Timespan)
+    arg(
+        ScalarValue::DurationNanosecond(Some(ticks * 100)),
+        KqlType::Timespan,
+    )
 }
 
 fn iso(v: ScalarValue) -> String {
@@ -58,17 +61,35 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn bin_numbers() {
     // bin-function.md: `bin(4.5, 1)` is 4.
-    assert_eq!(call("bin", vec![real(4.5), l(1)]), ScalarValue::Float64(Some(4.0)));
+    assert_eq!(
+        call("bin", vec![real(4.5), l(1)]),
+        ScalarValue::Float64(Some(4.0))
+    );
     // Floors, so negative values go down.
-    assert_eq!(call("bin", vec![real(-4.5), l(1)]), ScalarValue::Float64(Some(-5.0)));
+    assert_eq!(
+        call("bin", vec![real(-4.5), l(1)]),
+        ScalarValue::Float64(Some(-5.0))
+    );
     assert_eq!(call("bin", vec![l(17), l(5)]), ScalarValue::Int64(Some(15)));
     assert_eq!(call("bin", vec![l(-1), l(5)]), ScalarValue::Int64(Some(-5)));
-    assert_eq!(call("bin", vec![int(7), int(2)]), ScalarValue::Int64(Some(6)));
-    assert_eq!(call("bin", vec![l(7), real(2.5)]), ScalarValue::Float64(Some(5.0)));
+    assert_eq!(
+        call("bin", vec![int(7), int(2)]),
+        ScalarValue::Int64(Some(6))
+    );
+    assert_eq!(
+        call("bin", vec![l(7), real(2.5)]),
+        ScalarValue::Float64(Some(5.0))
+    );
     // `floor` is the same function.
-    assert_eq!(call("floor", vec![real(4.5), l(1)]), ScalarValue::Float64(Some(4.0)));
+    assert_eq!(
+        call("floor", vec![real(4.5), l(1)]),
+        ScalarValue::Float64(Some(4.0))
+    );
     // round-function.md: `bin(2.15, 1)` is 2.
-    assert_eq!(call("bin", vec![real(2.15), l(1)]), ScalarValue::Float64(Some(2.0)));
+    assert_eq!(
+        call("bin", vec![real(2.15), l(1)]),
+        ScalarValue::Float64(Some(2.0))
+    );
 }
 
 #[test]
@@ -77,15 +98,27 @@ fn bin_with_a_bad_size_is_null() {
     assert_eq!(call("bin", vec![l(5), l(-1)]), ScalarValue::Int64(None));
     assert_eq!(call("bin", vec![l(5), l(0)]), ScalarValue::Int64(None));
     assert_eq!(
-        call("bin", vec![l(5), arg(ScalarValue::Int64(None), KqlType::Long)]),
+        call(
+            "bin",
+            vec![l(5), arg(ScalarValue::Int64(None), KqlType::Long)]
+        ),
         ScalarValue::Int64(None)
     );
-    assert_eq!(call("bin", vec![real(5.0), real(0.0)]), ScalarValue::Float64(None));
-    assert_eq!(call("bin", vec![real(5.0), real(f64::NAN)]), ScalarValue::Float64(None));
+    assert_eq!(
+        call("bin", vec![real(5.0), real(0.0)]),
+        ScalarValue::Float64(None)
+    );
+    assert_eq!(
+        call("bin", vec![real(5.0), real(f64::NAN)]),
+        ScalarValue::Float64(None)
+    );
     assert_eq!(span(call("bin", vec![ts("1h"), ts("0s")])), "null");
     assert_eq!(iso(call("bin", vec![dt("2017-01-01"), ts("-1d")])), "null");
     assert_eq!(
-        call("bin", vec![arg(ScalarValue::Int64(None), KqlType::Long), l(5)]),
+        call(
+            "bin",
+            vec![arg(ScalarValue::Int64(None), KqlType::Long), l(5)]
+        ),
         ScalarValue::Int64(None)
     );
 }
@@ -119,18 +152,29 @@ fn bin_at_examples() {
         call("bin_at", vec![real(6.5), real(2.5), l(7)]),
         ScalarValue::Float64(Some(4.5))
     );
-    assert_eq!(span(call("bin_at", vec![ts("1h"), ts("1d"), ts("12h")])), "-12:00:00");
+    assert_eq!(
+        span(call("bin_at", vec![ts("1h"), ts("1d"), ts("12h")])),
+        "-12:00:00"
+    );
     assert_eq!(
         iso(call(
             "bin_at",
-            vec![dt("2017-05-15 10:20:00.0"), ts("1d"), dt("1970-01-01 12:00:00.0")]
+            vec![
+                dt("2017-05-15 10:20:00.0"),
+                ts("1d"),
+                dt("1970-01-01 12:00:00.0")
+            ]
         )),
         "2017-05-14T12:00:00Z"
     );
     assert_eq!(
         iso(call(
             "bin_at",
-            vec![dt("2017-05-17 10:20:00.0"), ts("7d"), dt("2017-06-04 00:00:00.0")]
+            vec![
+                dt("2017-05-17 10:20:00.0"),
+                ts("7d"),
+                dt("2017-06-04 00:00:00.0")
+            ]
         )),
         "2017-05-14T00:00:00Z"
     );
@@ -150,7 +194,10 @@ fn bin_at_examples() {
             "{date}"
         );
     }
-    assert_eq!(call("bin_at", vec![l(7), l(5), l(1)]), ScalarValue::Int64(Some(6)));
+    assert_eq!(
+        call("bin_at", vec![l(7), l(5), l(1)]),
+        ScalarValue::Int64(Some(6))
+    );
 }
 
 #[test]
@@ -165,39 +212,73 @@ fn round_examples() {
     ] {
         let mut args = vec![real(x)];
         args.extend(digits.map(l));
-        assert_eq!(call("round", args), ScalarValue::Float64(Some(want)), "{x} {digits:?}");
+        assert_eq!(
+            call("round", args),
+            ScalarValue::Float64(Some(want)),
+            "{x} {digits:?}"
+        );
     }
     // Integers stay integers.
-    assert_eq!(call("round", vec![l(1234), l(-2)]), ScalarValue::Int64(Some(1200)));
-    assert_eq!(call("round", vec![l(1250), l(-2)]), ScalarValue::Int64(Some(1300)));
+    assert_eq!(
+        call("round", vec![l(1234), l(-2)]),
+        ScalarValue::Int64(Some(1200))
+    );
+    assert_eq!(
+        call("round", vec![l(1250), l(-2)]),
+        ScalarValue::Int64(Some(1300))
+    );
     assert_eq!(call("round", vec![l(7)]), ScalarValue::Int64(Some(7)));
     // Halves go away from zero.
-    assert_eq!(call("round", vec![real(2.5)]), ScalarValue::Float64(Some(3.0)));
-    assert_eq!(call("round", vec![real(-2.5)]), ScalarValue::Float64(Some(-3.0)));
+    assert_eq!(
+        call("round", vec![real(2.5)]),
+        ScalarValue::Float64(Some(3.0))
+    );
+    assert_eq!(
+        call("round", vec![real(-2.5)]),
+        ScalarValue::Float64(Some(-3.0))
+    );
 }
 
 #[test]
 fn ceiling_examples() {
     // ceiling-function.md
-    assert_eq!(call("ceiling", vec![real(-1.1)]), ScalarValue::Float64(Some(-1.0)));
+    assert_eq!(
+        call("ceiling", vec![real(-1.1)]),
+        ScalarValue::Float64(Some(-1.0))
+    );
     assert_eq!(call("ceiling", vec![l(0)]), ScalarValue::Int64(Some(0)));
-    assert_eq!(call("ceiling", vec![real(0.9)]), ScalarValue::Float64(Some(1.0)));
+    assert_eq!(
+        call("ceiling", vec![real(0.9)]),
+        ScalarValue::Float64(Some(1.0))
+    );
 }
 
 #[test]
+// The docs print 17 significant digits.
+#[allow(clippy::excessive_precision)]
 fn exponents_and_logarithms() {
     // exp-function.md, log-function.md, log10-function.md, log2-function.md, pow-function.md.
     // The docs print 7.389056.
     assert!((f64_of(call("exp", vec![l(2)])) - 7.389056).abs() < 1e-6);
     assert!(close(f64_of(call("log", vec![l(5)])), 1.6094379124341003));
-    assert!(close(f64_of(call("log10", vec![l(5)])), 0.69897000433601886));
+    assert!(close(
+        f64_of(call("log10", vec![l(5)])),
+        0.69897000433601886
+    ));
     assert!(close(f64_of(call("log2", vec![l(5)])), 2.3219280948873622));
-    assert_eq!(call("pow", vec![l(2), l(3)]), ScalarValue::Float64(Some(8.0)));
+    assert_eq!(
+        call("pow", vec![l(2), l(3)]),
+        ScalarValue::Float64(Some(8.0))
+    );
     assert_eq!(call("exp2", vec![l(3)]), ScalarValue::Float64(Some(8.0)));
     assert_eq!(call("exp10", vec![l(2)]), ScalarValue::Float64(Some(100.0)));
     // Negative arguments give null.
     for name in ["log", "log10", "log2", "sqrt"] {
-        assert_eq!(call(name, vec![real(-1.0)]), ScalarValue::Float64(None), "{name}");
+        assert_eq!(
+            call(name, vec![real(-1.0)]),
+            ScalarValue::Float64(None),
+            "{name}"
+        );
     }
     assert_eq!(call("sqrt", vec![l(16)]), ScalarValue::Float64(Some(4.0)));
     assert_eq!(
@@ -211,7 +292,10 @@ fn signs_and_special_values() {
     // sign-function.md
     assert_eq!(call("sign", vec![l(-42)]), ScalarValue::Float64(Some(-1.0)));
     assert_eq!(call("sign", vec![l(0)]), ScalarValue::Float64(Some(0.0)));
-    assert_eq!(call("sign", vec![real(11.2)]), ScalarValue::Float64(Some(1.0)));
+    assert_eq!(
+        call("sign", vec![real(11.2)]),
+        ScalarValue::Float64(Some(1.0))
+    );
     // isnan-function.md, isinf-function.md, isfinite-function.md: -1.0/0, 0.0/0, 1.0/0.
     for (x, nan, inf) in [
         (f64::NEG_INFINITY, false, true),
@@ -219,8 +303,16 @@ fn signs_and_special_values() {
         (f64::INFINITY, false, true),
         (-1.0, false, false),
     ] {
-        assert_eq!(call("isnan", vec![real(x)]), ScalarValue::Boolean(Some(nan)), "{x}");
-        assert_eq!(call("isinf", vec![real(x)]), ScalarValue::Boolean(Some(inf)), "{x}");
+        assert_eq!(
+            call("isnan", vec![real(x)]),
+            ScalarValue::Boolean(Some(nan)),
+            "{x}"
+        );
+        assert_eq!(
+            call("isinf", vec![real(x)]),
+            ScalarValue::Boolean(Some(inf)),
+            "{x}"
+        );
         assert_eq!(
             call("isfinite", vec![real(x)]),
             ScalarValue::Boolean(Some(!nan && !inf)),
@@ -228,7 +320,10 @@ fn signs_and_special_values() {
         );
     }
     assert_eq!(call("isnan", vec![l(1)]), ScalarValue::Boolean(Some(false)));
-    assert_eq!(call("pi", vec![]), ScalarValue::Float64(Some(std::f64::consts::PI)));
+    assert_eq!(
+        call("pi", vec![]),
+        ScalarValue::Float64(Some(std::f64::consts::PI))
+    );
 }
 
 #[test]
@@ -256,7 +351,10 @@ fn min_of_and_max_of() {
         "2024-12-15T07:15:24Z"
     );
     // Mixed numbers join: an int and a real give a real.
-    assert_eq!(call("min_of", vec![int(3), real(2.5)]), ScalarValue::Float64(Some(2.5)));
+    assert_eq!(
+        call("min_of", vec![int(3), real(2.5)]),
+        ScalarValue::Float64(Some(2.5))
+    );
     // Different non-numeric types are an error when planning.
     let registry = crate::Registry::new();
     let resolved = registry
@@ -267,5 +365,41 @@ fn min_of_and_max_of() {
         registry
             .lower_scalar(&resolved, &ctx, vec![dt("2017-01-01"), l(1)])
             .is_err()
+    );
+}
+
+#[test]
+fn binning_and_rounding_over_columns() {
+    use crate::scalar::datetime::tests::{call_rows, datetimes, longs, timespans};
+
+    let values = longs(&[Some(17), Some(-1), None, Some(9)]);
+    let sizes = longs(&[Some(5), Some(5), Some(5), Some(0)]);
+    assert_eq!(
+        call_rows("bin", vec![values, sizes]),
+        [
+            ScalarValue::Int64(Some(15)),
+            ScalarValue::Int64(Some(-5)),
+            ScalarValue::Int64(None),
+            ScalarValue::Int64(None),
+        ]
+    );
+    let dates = datetimes(&[Some("2017-05-15 10:20"), Some("2017-05-15 10:20"), None]);
+    let sizes = timespans(&[Some("1h"), Some("1d"), Some("1d")]);
+    assert_eq!(
+        call_rows("bin", vec![dates, sizes])
+            .into_iter()
+            .map(iso)
+            .collect::<Vec<_>>(),
+        ["2017-05-15T10:00:00Z", "2017-05-15T00:00:00Z", "null"]
+    );
+    let values = longs(&[Some(1234), Some(1250), Some(-1250)]);
+    let digits = longs(&[Some(-2), Some(-2), Some(-2)]);
+    assert_eq!(
+        call_rows("round", vec![values, digits]),
+        [
+            ScalarValue::Int64(Some(1200)),
+            ScalarValue::Int64(Some(1300)),
+            ScalarValue::Int64(Some(-1300)),
+        ]
     );
 }
