@@ -1,7 +1,7 @@
 //! The engine: a DataFusion session, the tables registered under KQL names, and the function
 //! registry; parse → plan → execute for each query text.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use datafusion::arrow::record_batch::RecordBatch;
@@ -11,12 +11,13 @@ use datafusion::datasource::MemTable;
 use datafusion::execution::FunctionRegistry as _;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
-use kql_functions::Registry;
+use kql_functions::{KqlType, Registry};
+use kql_parser::ast::Script;
 use kql_planner::{KqlColumn, PlannedQuery, Planner};
 
 use crate::catalog::{Registered, Tables};
 use crate::coerce::{canonical_schema, coerce_batch, kql_columns};
-use crate::load::{JsonLinesOptions, LoadReport};
+use crate::load::{JsonLinesOptions, LoadReport, LoadedTable};
 use crate::{EngineError, QueryResult, ResultTable};
 
 /// How the engine runs.
@@ -225,6 +226,117 @@ impl Engine {
         Ok(report)
     }
 
+    /// Registers a table read into memory by one of the [`crate::load`] readers.
+    pub fn register_loaded(&self, name: &str, table: LoadedTable) -> Result<(), EngineError> {
+        self.register_columns(name, table.columns, table.batches)
+    }
+
+    /// Registers Parquet files (or directories of them) as one table. With `schema` (see
+    /// [`crate::load::azure_schema`]) every documented column is there with its documented type,
+    /// missing ones as nulls (`""` for strings), and the files' other columns follow. Files with
+    /// only flat columns are read lazily at each query, with filters pushed down to row groups;
+    /// nested columns (lists, structs, maps) are `dynamic` JSON text, so such files are read
+    /// into memory once. Returns the table's columns.
+    pub async fn register_parquet_files(
+        &self,
+        name: &str,
+        paths: &[PathBuf],
+        schema: Option<Vec<KqlColumn>>,
+    ) -> Result<Vec<KqlColumn>, EngineError> {
+        use datafusion::arrow::datatypes::DataType;
+        use datafusion::common::ScalarValue;
+        use datafusion::logical_expr::{Expr, cast, ident, lit};
+
+        let shown = paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let load_error = |e: datafusion::error::DataFusionError| EngineError::Load {
+            path: shown.clone(),
+            line: None,
+            message: e.to_string(),
+        };
+        let urls: Vec<String> = paths
+            .iter()
+            .map(|p| p.to_string_lossy().to_string())
+            .collect();
+        let df = self
+            .ctx
+            .read_parquet(urls, ParquetReadOptions::default())
+            .await
+            .map_err(load_error)?;
+        let file_schema = df.schema().as_arrow().clone();
+        let nested = file_schema.fields().iter().any(|f| {
+            matches!(
+                f.data_type(),
+                DataType::List(_)
+                    | DataType::LargeList(_)
+                    | DataType::Struct(_)
+                    | DataType::Map(..)
+                    | DataType::FixedSizeList(..)
+            )
+        });
+        let mut columns: Vec<KqlColumn> = Vec::new();
+        let mut exprs: Vec<Expr> = Vec::new();
+        let mut used = vec![false; file_schema.fields().len()];
+        for c in schema.unwrap_or_default() {
+            let found = file_schema
+                .fields()
+                .iter()
+                .position(|f| f.name() == &c.name)
+                .or_else(|| {
+                    file_schema
+                        .fields()
+                        .iter()
+                        .position(|f| f.name().eq_ignore_ascii_case(&c.name))
+                });
+            let want = c.ty.to_arrow();
+            let expr = match found {
+                Some(i) if !used[i] => {
+                    used[i] = true;
+                    let field = file_schema.field(i);
+                    let e = ident(field.name());
+                    if nested || field.data_type() == &want {
+                        e
+                    } else {
+                        cast(e, want)
+                    }
+                }
+                _ if c.ty == KqlType::String => lit(""),
+                _ => lit(ScalarValue::try_from(&want)?),
+            };
+            exprs.push(expr.alias(&c.name));
+            columns.push(c);
+        }
+        for (i, field) in file_schema.fields().iter().enumerate() {
+            if !used[i] {
+                let ty = KqlType::from_field(field).ok_or_else(|| {
+                    EngineError::Register(format!(
+                        "column '{}' has Arrow type {}, which has no KQL type",
+                        field.name(),
+                        field.data_type()
+                    ))
+                })?;
+                exprs.push(ident(field.name()).alias(field.name()));
+                columns.push(KqlColumn::new(field.name().clone(), ty));
+            }
+        }
+        let df = df.select(exprs).map_err(load_error)?;
+        if nested {
+            let batches = df.collect().await.map_err(load_error)?;
+            let batches = if batches.is_empty() {
+                vec![RecordBatch::new_empty(canonical_schema(&columns))]
+            } else {
+                batches
+            };
+            self.register_columns(name, columns.clone(), batches)?;
+        } else {
+            self.insert(name, df.into_view(), columns.clone())?;
+        }
+        Ok(columns)
+    }
+
     fn insert(
         &self,
         name: &str,
@@ -265,8 +377,13 @@ impl Engine {
     /// Parses and plans a query text: one plan per tabular statement.
     pub fn plan(&self, text: &str) -> Result<Vec<PlannedQuery>, EngineError> {
         let script = kql_parser::parse(text)?;
+        self.plan_script(&script)
+    }
+
+    /// Plans a parsed query text (to time parsing and planning apart).
+    pub fn plan_script(&self, script: &Script) -> Result<Vec<PlannedQuery>, EngineError> {
         let mut planner = Planner::new(&self.tables, &self.registry, self.now_nanos());
-        Ok(planner.plan_script(&script)?)
+        Ok(planner.plan_script(script)?)
     }
 
     /// Runs a query text; one result table per tabular statement.

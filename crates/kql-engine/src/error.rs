@@ -24,6 +24,8 @@ pub enum EngineError {
     Register(String),
     /// Running the query failed.
     Execution(String),
+    /// Writing results failed (a closed pipe, a full disk).
+    Output(std::io::Error),
 }
 
 impl EngineError {
@@ -60,6 +62,7 @@ impl fmt::Display for EngineError {
             } => write!(f, "{path}: {message}"),
             EngineError::Register(m) => write!(f, "cannot register table: {m}"),
             EngineError::Execution(m) => write!(f, "query failed: {m}"),
+            EngineError::Output(e) => write!(f, "cannot write the results: {e}"),
         }
     }
 }

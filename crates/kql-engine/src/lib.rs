@@ -42,6 +42,7 @@ mod coerce;
 mod engine;
 mod error;
 pub mod load;
+pub mod output;
 mod result;
 
 pub use engine::{Engine, EngineOptions};

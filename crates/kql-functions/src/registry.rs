@@ -293,3 +293,38 @@ fn match_signatures(
         message: "no signature matches".into(),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_function_is_both_registered_and_unsupported() {
+        let r = Registry::new();
+        for name in crate::scalar::KNOWN_UNSUPPORTED {
+            assert!(
+                r.scalar(name).is_none() && r.aggregate(name).is_none(),
+                "{name} is registered but listed as unsupported"
+            );
+        }
+    }
+
+    #[test]
+    fn every_function_of_the_engine_issue_is_registered() {
+        let r = Registry::new();
+        let scalars = "ago now bin bin_at floor round abs tostring toint tolong todouble toreal todatetime \
+            totimespan tobool todecimal strcat strcat_delim strlen substring indexof tolower toupper trim \
+            trim_start trim_end split extract extract_all replace_regex replace_string countof iff iif case \
+            coalesce isempty isnotempty isnull isnotnull parse_json todynamic array_length bag_keys pack \
+            bag_pack pack_array gettype startofday startofweek startofmonth endofday dayofweek hourofday \
+            datetime_diff datetime_add format_datetime format_timespan";
+        for name in scalars.split_whitespace() {
+            assert!(r.scalar(name).is_some(), "scalar {name} is missing");
+        }
+        let aggregates = "count countif sum sumif avg avgif min max dcount dcountif make_list make_set \
+            take_any arg_max arg_min percentile stdev variance";
+        for name in aggregates.split_whitespace() {
+            assert!(r.aggregate(name).is_some(), "aggregate {name} is missing");
+        }
+    }
+}

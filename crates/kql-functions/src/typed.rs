@@ -125,7 +125,7 @@ impl TypedExpr {
             (_, KqlType::Dynamic) => {
                 crate::scalar::conversion::to_dynamic(self.expr.clone(), self.ty)
             }
-            _ => datafusion::logical_expr::try_cast(self.expr.clone(), target.to_arrow()),
+            _ => crate::scalar::conversion::convert_scalar(self.expr.clone(), self.ty, target),
         }
     }
 

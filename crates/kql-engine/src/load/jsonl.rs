@@ -24,10 +24,10 @@ use crate::EngineError;
 use crate::coerce::canonical_schema;
 
 const BATCH_ROWS: usize = 65_536;
-const REPORTED_ERRORS: usize = 5;
+pub(super) const REPORTED_ERRORS: usize = 5;
 
 /// A parsed cell, ready to append.
-enum Cell {
+pub(super) enum Cell {
     Null,
     Bool(bool),
     Long(i64),
@@ -89,7 +89,7 @@ pub fn read_json_lines(
     Ok((columns, batches, report))
 }
 
-fn open(path: &Path) -> Result<Box<dyn BufRead>, EngineError> {
+pub(super) fn open(path: &Path) -> Result<Box<dyn BufRead>, EngineError> {
     let display = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|e| EngineError::Load {
         path: display.clone(),
@@ -142,7 +142,7 @@ fn parse_row(
     Ok(cells)
 }
 
-fn string_of(raw: &str) -> Option<Cow<'_, str>> {
+pub(super) fn string_of(raw: &str) -> Option<Cow<'_, str>> {
     if raw.starts_with('"') {
         serde_json::from_str::<Cow<'_, str>>(raw).ok()
     } else {
@@ -150,7 +150,7 @@ fn string_of(raw: &str) -> Option<Cow<'_, str>> {
     }
 }
 
-fn cell(raw: &str, ty: KqlType) -> Result<Cell, String> {
+pub(super) fn cell(raw: &str, ty: KqlType) -> Result<Cell, String> {
     let raw = raw.trim();
     if raw == "null" {
         return Ok(Cell::Null);
@@ -213,7 +213,7 @@ fn cell(raw: &str, ty: KqlType) -> Result<Cell, String> {
     }
 }
 
-fn build_batch(
+pub(super) fn build_batch(
     columns: &[KqlColumn],
     schema: &datafusion::arrow::datatypes::SchemaRef,
     rows: Vec<Vec<Cell>>,
@@ -356,7 +356,7 @@ fn infer(reader: Box<dyn BufRead>, rows: usize, path: &str) -> Result<Vec<KqlCol
         .collect())
 }
 
-fn kind_of(raw: &str) -> Option<KqlType> {
+pub(super) fn kind_of(raw: &str) -> Option<KqlType> {
     let raw = raw.trim();
     match raw.as_bytes().first() {
         Some(b'{' | b'[') => Some(KqlType::Dynamic),
@@ -381,7 +381,7 @@ fn kind_of(raw: &str) -> Option<KqlType> {
     }
 }
 
-fn merge(a: Option<KqlType>, b: Option<KqlType>) -> Option<KqlType> {
+pub(super) fn merge(a: Option<KqlType>, b: Option<KqlType>) -> Option<KqlType> {
     match (a, b) {
         (None, x) | (x, None) => x,
         (Some(x), Some(y)) if x == y => Some(x),

@@ -403,3 +403,23 @@ fn binning_and_rounding_over_columns() {
         ]
     );
 }
+
+#[test]
+fn decimals_keep_their_type() {
+    let decimal = |text: &str| {
+        arg(
+            ScalarValue::try_from_string(text.to_string(), &KqlType::Decimal.to_arrow())
+                .expect("decimal"),
+            KqlType::Decimal,
+        )
+    };
+    let value = |text: &str| {
+        ScalarValue::try_from_string(text.to_string(), &KqlType::Decimal.to_arrow())
+            .expect("decimal")
+    };
+    // round-function.md: `round(2.15, 1)` is 2.2; a decimal holds 2.15 exactly.
+    assert_eq!(call("round", vec![decimal("2.15"), l(1)]), value("2.2"));
+    assert_eq!(call("round", vec![decimal("-50.55"), l(-2)]), value("-100"));
+    assert_eq!(call("ceiling", vec![decimal("-1.1")]), value("-1"));
+    assert_eq!(call("abs", vec![decimal("-1.5")]), value("1.5"));
+}

@@ -1,0 +1,717 @@
+//! JSON in every shape Azure writes logs in, from one or many files read as one table:
+//!
+//! * JSON lines of rows keyed by column name (Log Analytics data export, `am-<Table>/…`);
+//! * JSON lines of diagnostic-settings records (`time`, `resourceId`, `category`, `properties`;
+//!   `insights-logs-<category>/…/PT1H.json`), mapped to the table's columns by
+//!   [`super::azure::map_record`];
+//! * a line (or a whole file, possibly pretty-printed) `{"records": [...]}`: the older blob format
+//!   and Event Hubs events;
+//! * a whole-file JSON array of row objects.
+//!
+//! Files are gzip-decompressed when they start with gzip's magic bytes. The columns are the given
+//! schema plus any further keys found in the first `infer_rows` rows (typed from their values),
+//! or all inferred when there is no schema. Lines are parsed on every core: one thread reads
+//! chunks of lines, the others turn chunks into record batches; errors name the file and line.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use kql_functions::KqlType;
+use kql_planner::KqlColumn;
+use serde_json::value::RawValue;
+
+use super::azure::{is_diagnostic_record, map_record, record_category};
+use super::jsonl::{Cell, REPORTED_ERRORS, build_batch, cell, kind_of, merge};
+use super::object::Object;
+use super::{LoadOptions, LoadReport, LoadedTable, Progress};
+use crate::EngineError;
+use crate::coerce::canonical_schema;
+
+/// Lines per unit of parallel work.
+const CHUNK_LINES: usize = 8192;
+
+/// Where JSON text comes from.
+#[derive(Clone, Debug)]
+pub enum JsonSource {
+    /// A file; gzip is detected by its magic bytes.
+    File(PathBuf),
+    /// Text in memory (e.g. data embedded in a program), with the name errors show.
+    Text {
+        /// The name shown in errors.
+        name: String,
+        /// The JSON text.
+        text: Cow<'static, str>,
+    },
+}
+
+impl JsonSource {
+    /// The name errors show.
+    pub fn display(&self) -> String {
+        match self {
+            JsonSource::File(p) => p.display().to_string(),
+            JsonSource::Text { name, .. } => name.clone(),
+        }
+    }
+
+    pub(super) fn open(
+        &self,
+        counter: Option<Arc<AtomicU64>>,
+    ) -> Result<Box<dyn BufRead + Send>, EngineError> {
+        match self {
+            JsonSource::File(path) => {
+                let err = |e: std::io::Error| EngineError::Load {
+                    path: path.display().to_string(),
+                    line: None,
+                    message: e.to_string(),
+                };
+                let mut file = std::fs::File::open(path).map_err(err)?;
+                let mut magic = [0u8; 2];
+                let gz = file
+                    .read(&mut magic)
+                    .map(|n| n == 2 && magic == [0x1f, 0x8b])
+                    .unwrap_or(false);
+                let file = std::fs::File::open(path).map_err(err)?;
+                let counted = Counting {
+                    inner: file,
+                    counter,
+                };
+                Ok(if gz {
+                    Box::new(BufReader::with_capacity(
+                        1 << 20,
+                        flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+                            1 << 16,
+                            counted,
+                        )),
+                    ))
+                } else {
+                    Box::new(BufReader::with_capacity(1 << 20, counted))
+                })
+            }
+            JsonSource::Text { text, .. } => {
+                if let Some(c) = counter {
+                    c.fetch_add(text.len() as u64, Ordering::Relaxed);
+                }
+                let bytes: Cow<'static, [u8]> = match text {
+                    Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                    Cow::Owned(s) => Cow::Owned(s.clone().into_bytes()),
+                };
+                Ok(Box::new(std::io::Cursor::new(bytes)))
+            }
+        }
+    }
+}
+
+/// Counts the bytes read from a file (before decompression), for progress.
+struct Counting<R> {
+    inner: R,
+    counter: Option<Arc<AtomicU64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(c) = &self.counter {
+            c.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// The place of a row: a line of a file, or a record of a whole-file document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Pos {
+    Line(usize),
+    Record(usize),
+}
+
+/// Lines (or records) of one source, in one buffer.
+struct Chunk {
+    seq: usize,
+    source: usize,
+    text: String,
+    rows: Vec<(Pos, Range<usize>)>,
+}
+
+/// What a worker made of a chunk.
+struct Parsed {
+    seq: usize,
+    batch: Option<RecordBatch>,
+    rows: usize,
+    bad: Vec<(usize, Pos, String)>,
+    skipped: usize,
+    unknown: Vec<(String, usize, Pos)>,
+}
+
+/// How a row's fields find their columns.
+struct Columns {
+    columns: Vec<KqlColumn>,
+    schema: SchemaRef,
+    exact: HashMap<String, usize>,
+    /// Lower-cased names, for keys whose casing differs from the documented column
+    /// (`eventType` under `properties` for `EventType`).
+    folded: Option<HashMap<String, usize>>,
+}
+
+impl Columns {
+    fn new(columns: Vec<KqlColumn>, fold_case: bool) -> Self {
+        let exact = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        let folded = fold_case.then(|| {
+            let mut m = HashMap::new();
+            for (i, c) in columns.iter().enumerate() {
+                m.entry(c.name.to_lowercase()).or_insert(i);
+            }
+            m
+        });
+        let schema = canonical_schema(&columns);
+        Self {
+            columns,
+            schema,
+            exact,
+            folded,
+        }
+    }
+
+    fn find(&self, key: &str, hint: Option<usize>) -> Option<usize> {
+        if let Some(h) = hint
+            && self.columns.get(h).is_some_and(|c| c.name == key)
+        {
+            return Some(h);
+        }
+        self.exact.get(key).copied().or_else(|| {
+            self.folded
+                .as_ref()
+                .and_then(|f| f.get(&key.to_lowercase()).copied())
+        })
+    }
+}
+
+/// A row object's fields, with diagnostic records mapped to columns.
+fn fields_of<'a>(object: Object<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+    if is_diagnostic_record(&object) {
+        map_record(&object)
+    } else {
+        object
+            .into_fields()
+            .into_iter()
+            .map(|(k, v)| (k, Cow::Borrowed(v)))
+            .collect()
+    }
+}
+
+/// Calls `each` with the fields of every row in `text` (one line: a row object, or a
+/// `{"records": [...]}` wrapper of several).
+fn rows_of<'a>(
+    text: &'a str,
+    mut each: impl FnMut(Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Result<(), String>,
+) -> Result<(), String> {
+    let object = Object::parse(text)?;
+    if let Some(records) = object.records() {
+        for (i, record) in records?.into_iter().enumerate() {
+            let record = Object::parse(record).map_err(|m| format!("record {}: {m}", i + 1))?;
+            each(fields_of(record)).map_err(|m| format!("record {}: {m}", i + 1))?;
+        }
+        Ok(())
+    } else {
+        each(fields_of(object))
+    }
+}
+
+/// Reads `sources` as one table.
+pub fn read_json(
+    sources: &[JsonSource],
+    options: &LoadOptions,
+) -> Result<LoadedTable, EngineError> {
+    let columns = columns_of(sources, options)?;
+    let fold_case = options.schema.is_some();
+    let columns = Arc::new(Columns::new(columns, fold_case));
+    let counter = options
+        .progress
+        .as_ref()
+        .map(|_| Arc::new(AtomicU64::new(0)));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(workers * 2);
+    let chunk_rx = Arc::new(Mutex::new(chunk_rx));
+    let (parsed_tx, parsed_rx) = mpsc::channel::<Parsed>();
+    let skip = options.skip_bad_rows;
+
+    let read_result = std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let rx = Arc::clone(&chunk_rx);
+            let tx = parsed_tx.clone();
+            let columns = Arc::clone(&columns);
+            scope.spawn(move || {
+                loop {
+                    let next = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(chunk) = next else { return };
+                    if tx.send(parse_chunk(&chunk, &columns, skip)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(parsed_tx);
+        let result = read_chunks(
+            sources,
+            &chunk_tx,
+            counter.as_ref(),
+            options.progress.as_ref(),
+        );
+        drop(chunk_tx);
+        result
+    });
+    let mut parsed: Vec<Parsed> = parsed_rx.into_iter().collect();
+    parsed.sort_by_key(|p| p.seq);
+
+    // The first bad row (in file order) fails the load unless bad rows are skipped; a read error
+    // after it still reports the bad row, which comes first in the file.
+    let mut report = LoadReport::default();
+    let mut batches = Vec::with_capacity(parsed.len());
+    let mut unknown: Vec<(String, usize, Pos)> = Vec::new();
+    let several = sources.len() > 1;
+    for p in parsed {
+        if let Some((source, pos, message)) = p.bad.first().filter(|_| !skip) {
+            return Err(row_error(&sources[*source], *pos, message.clone()));
+        }
+        report.rows += p.rows;
+        report.skipped += p.skipped;
+        for (source, pos, message) in p.bad {
+            if report.first_errors.len() < REPORTED_ERRORS {
+                let (line, message) = match pos {
+                    Pos::Line(l) => (l, message),
+                    Pos::Record(r) => (0, format!("record {r}: {message}")),
+                };
+                let message = if several {
+                    format!("in {}: {message}", sources[source].display())
+                } else {
+                    message
+                };
+                report.first_errors.push((line, message));
+            }
+        }
+        for u in p.unknown {
+            if !unknown.iter().any(|(k, _, _)| *k == u.0) {
+                unknown.push(u);
+            }
+        }
+        batches.extend(p.batch);
+    }
+    read_result?;
+    report.ignored_fields = unknown
+        .into_iter()
+        .map(|(key, source, pos)| {
+            let at = match pos {
+                Pos::Line(l) => format!("{}:{l}", sources[source].display()),
+                Pos::Record(r) => format!("{} record {r}", sources[source].display()),
+            };
+            format!("'{key}' (first at {at})")
+        })
+        .collect();
+    let columns = Arc::try_unwrap(columns)
+        .map(|c| c.columns)
+        .unwrap_or_else(|c| c.columns.clone());
+    if batches.is_empty() {
+        batches.push(RecordBatch::new_empty(canonical_schema(&columns)));
+    }
+    Ok(LoadedTable {
+        columns,
+        batches,
+        report,
+    })
+}
+
+fn row_error(source: &JsonSource, pos: Pos, message: String) -> EngineError {
+    match pos {
+        Pos::Line(line) => EngineError::Load {
+            path: source.display(),
+            line: Some(line),
+            message,
+        },
+        Pos::Record(r) => EngineError::Load {
+            path: source.display(),
+            line: None,
+            message: format!("record {r}: {message}"),
+        },
+    }
+}
+
+/// Reads every source into chunks for the workers.
+fn read_chunks(
+    sources: &[JsonSource],
+    tx: &mpsc::SyncSender<Chunk>,
+    counter: Option<&Arc<AtomicU64>>,
+    progress: Option<&Progress>,
+) -> Result<(), EngineError> {
+    let mut seq = 0;
+    let mut reported = 0u64;
+    let mut report_progress = || {
+        if let (Some(c), Some(p)) = (counter, progress) {
+            let now = c.load(Ordering::Relaxed);
+            p.add(now.saturating_sub(reported));
+            reported = now;
+        }
+    };
+    // Sends the chunk when full (or `force`d and not empty); false when the workers are gone.
+    let mut flush = |chunk: &mut Chunk, seq: &mut usize, force: bool| -> bool {
+        if chunk.rows.len() < CHUNK_LINES && !(force && !chunk.rows.is_empty()) {
+            return true;
+        }
+        let source = chunk.source;
+        let full = std::mem::replace(chunk, new_chunk(*seq + 1, source));
+        *seq += 1;
+        let sent = tx.send(full).is_ok();
+        report_progress();
+        sent
+    };
+    for (index, source) in sources.iter().enumerate() {
+        let mut reader = source.open(counter.cloned())?;
+        let read_error = |line: usize, e: std::io::Error| EngineError::Load {
+            path: source.display(),
+            line: Some(line),
+            message: e.to_string(),
+        };
+        let mut chunk = new_chunk(seq, index);
+        let mut line_no = 0usize;
+        let mut first_row = true;
+        let mut buf = Vec::with_capacity(4096);
+        loop {
+            buf.clear();
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| read_error(line_no + 1, e))?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            let mut line: &[u8] = &buf;
+            while let [rest @ .., b'\n' | b'\r'] = line {
+                line = rest;
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let start = chunk.text.len();
+            match std::str::from_utf8(line) {
+                Ok(text) if first_row && is_document_start(text) => {
+                    // Not one object per line (a pretty-printed `{"records": …}`, an array of
+                    // rows): read whole.
+                    let mut rest = String::new();
+                    reader
+                        .read_to_string(&mut rest)
+                        .map_err(|e| read_error(line_no + 1, e))?;
+                    let records = document_records(&format!("{text}\n{rest}"), source)?;
+                    for (i, r) in records.iter().enumerate() {
+                        let start = chunk.text.len();
+                        chunk.text.push_str(r);
+                        chunk
+                            .rows
+                            .push((Pos::Record(i + 1), start..chunk.text.len()));
+                        if !flush(&mut chunk, &mut seq, false) {
+                            return Ok(());
+                        }
+                    }
+                    break;
+                }
+                Ok(text) => chunk.text.push_str(text),
+                // A bad line becomes a row that the worker reports (or skips).
+                Err(e) => {
+                    chunk.text.push('\u{0}');
+                    chunk.text.push_str(&format!("invalid UTF-8: {e}"));
+                }
+            }
+            first_row = false;
+            chunk
+                .rows
+                .push((Pos::Line(line_no), start..chunk.text.len()));
+            if !flush(&mut chunk, &mut seq, false) {
+                return Ok(());
+            }
+        }
+        if !flush(&mut chunk, &mut seq, true) {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn new_chunk(seq: usize, source: usize) -> Chunk {
+    Chunk {
+        seq,
+        source,
+        text: String::with_capacity(1 << 20),
+        rows: Vec::with_capacity(CHUNK_LINES),
+    }
+}
+
+/// Whether the first line of a file starts a document that spans lines or holds several rows:
+/// `[` (an array of rows), or an object that does not close on its line (pretty-printed). A row
+/// of JSON lines always ends with `}`, so a damaged first row is reported as a bad line, not
+/// read as a document.
+fn is_document_start(first_line: &str) -> bool {
+    let t = first_line.trim();
+    t.starts_with('[') || (t.starts_with('{') && !t.ends_with('}'))
+}
+
+/// The row objects of a whole-file document: `{"records": [...]}`, an array of objects, or one
+/// object. A syntax error names the line serde found it on.
+fn document_records(text: &str, source: &JsonSource) -> Result<Vec<String>, EngineError> {
+    let value: &RawValue = serde_json::from_str(text).map_err(|e| EngineError::Load {
+        path: source.display(),
+        line: Some(e.line()),
+        message: format!("invalid JSON: {e}"),
+    })?;
+    let raw = value.get().trim_start();
+    if raw.starts_with('[') {
+        let rows: Vec<&RawValue> = serde_json::from_str(raw).map_err(|e| EngineError::Load {
+            path: source.display(),
+            line: Some(e.line()),
+            message: format!("invalid JSON: {e}"),
+        })?;
+        return Ok(rows.into_iter().map(|r| r.get().to_string()).collect());
+    }
+    let object = Object::parse(raw).map_err(|message| EngineError::Load {
+        path: source.display(),
+        line: None,
+        message,
+    })?;
+    if object.get("tables").is_some() {
+        return Err(EngineError::Load {
+            path: source.display(),
+            line: None,
+            message: "this is a Log Analytics query API response ({\"tables\": …}); load it as a \
+                      file of its own"
+                .into(),
+        });
+    }
+    match object.records() {
+        Some(records) => records
+            .map(|r| r.into_iter().map(str::to_string).collect())
+            .map_err(|message| EngineError::Load {
+                path: source.display(),
+                line: None,
+                message,
+            }),
+        None => Ok(vec![raw.to_string()]),
+    }
+}
+
+fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
+    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(chunk.rows.len());
+    let mut bad = Vec::new();
+    let mut unknown: Vec<(String, usize, Pos)> = Vec::new();
+    let mut hints: Vec<usize> = Vec::new();
+    let n = columns.columns.len();
+    for (pos, range) in &chunk.rows {
+        let text = &chunk.text[range.clone()];
+        if let Some(rest) = text.strip_prefix('\u{0}') {
+            bad.push((chunk.source, *pos, rest.to_string()));
+            if !skip {
+                break;
+            }
+            continue;
+        }
+        let before = rows.len();
+        let result = rows_of(text, |fields| {
+            let mut cells: Vec<Cell> = (0..n).map(|_| Cell::Null).collect();
+            for (j, (key, raw)) in fields.iter().enumerate() {
+                let Some(i) = columns.find(key, hints.get(j).copied()) else {
+                    if !unknown.iter().any(|(k, _, _)| k == key) {
+                        unknown.push((key.to_string(), chunk.source, *pos));
+                    }
+                    continue;
+                };
+                if j < hints.len() {
+                    hints[j] = i;
+                } else {
+                    hints.push(i);
+                }
+                let column = &columns.columns[i];
+                cells[i] =
+                    cell(raw, column.ty).map_err(|m| format!("column '{}': {m}", column.name))?;
+            }
+            rows.push(cells);
+            Ok(())
+        });
+        if let Err(message) = result {
+            // A `records` line is all or nothing.
+            rows.truncate(before);
+            bad.push((chunk.source, *pos, message));
+            if !skip {
+                break;
+            }
+        }
+    }
+    let count = rows.len();
+    let batch = if rows.is_empty() {
+        None
+    } else {
+        match build_batch(&columns.columns, &columns.schema, rows) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                bad.push((chunk.source, chunk.rows[0].0, e.to_string()));
+                None
+            }
+        }
+    };
+    Parsed {
+        seq: chunk.seq,
+        batch,
+        rows: count,
+        skipped: if skip { bad.len() } else { 0 },
+        bad,
+        unknown,
+    }
+}
+
+/// The table's columns: the schema (if given) plus keys beyond it, typed from the first
+/// `infer_rows` rows. Rows that do not parse are passed over here; the load reports them.
+fn columns_of(
+    sources: &[JsonSource],
+    options: &LoadOptions,
+) -> Result<Vec<KqlColumn>, EngineError> {
+    let known = options.schema.clone().unwrap_or_default();
+    let known_names: Vec<String> = known.iter().map(|c| c.name.to_lowercase()).collect();
+    let fold = options.schema.is_some();
+    let mut order: Vec<String> = Vec::new();
+    let mut types: HashMap<String, Option<KqlType>> = HashMap::new();
+    let mut seen = 0usize;
+    'sources: for source in sources {
+        let mut reader = source.open(None)?;
+        let mut first = true;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = match reader.read_line(&mut line) {
+                Ok(n) => n,
+                // Bad bytes are reported by the load itself.
+                Err(_) => break,
+            };
+            if n == 0 {
+                break;
+            }
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut texts: Vec<String> = Vec::new();
+            if first && is_document_start(&line) {
+                let mut rest = String::new();
+                if reader.read_to_string(&mut rest).is_ok()
+                    && let Ok(records) = document_records(&format!("{line}\n{rest}"), source)
+                {
+                    texts = records;
+                }
+            } else {
+                texts.push(line.trim_end().to_string());
+            }
+            first = false;
+            for text in &texts {
+                let _ = rows_of(text, |fields| {
+                    for (key, raw) in &fields {
+                        if fold && known_names.contains(&key.to_lowercase()) {
+                            continue;
+                        }
+                        let kind = kind_of(raw);
+                        let entry = types.entry(key.to_string()).or_insert_with(|| {
+                            order.push(key.to_string());
+                            None
+                        });
+                        *entry = merge(*entry, kind);
+                    }
+                    seen += 1;
+                    Ok(())
+                });
+                if seen >= options.infer_rows {
+                    break 'sources;
+                }
+            }
+        }
+    }
+    let mut columns = known;
+    columns.extend(order.into_iter().map(|k| {
+        let ty = types.get(&k).copied().flatten().unwrap_or(KqlType::String);
+        KqlColumn::new(k, ty)
+    }));
+    Ok(columns)
+}
+
+/// What a JSON file holds, judged from its start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JsonShape {
+    /// Rows (or diagnostic records) to read with [`read_json`]; `category` is the `category`
+    /// (or Application Insights `Type`) of the first diagnostic record, if it is one.
+    Rows {
+        /// The table a diagnostic record names.
+        category: Option<String>,
+    },
+    /// A Log Analytics query API response: read with [`super::read_api_response`].
+    ApiResponse,
+}
+
+/// Looks at the start of a JSON file: a query API response, or rows.
+pub fn sniff_json(source: &JsonSource) -> Result<JsonShape, EngineError> {
+    let rows = |category| Ok(JsonShape::Rows { category });
+    let mut reader = source.open(None)?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return rows(None),
+            Ok(_) if line.trim().is_empty() => continue,
+            Ok(_) => break,
+        }
+    }
+    let whole;
+    let text = if is_document_start(&line) {
+        let mut rest = String::new();
+        if reader.read_to_string(&mut rest).is_err() {
+            return rows(None);
+        }
+        whole = format!("{line}\n{rest}");
+        whole.trim()
+    } else {
+        line.trim()
+    };
+    let first_row = if text.starts_with('[') {
+        match serde_json::from_str::<Vec<&RawValue>>(text) {
+            Ok(items) => match items.first() {
+                Some(first) => first.get(),
+                None => return rows(None),
+            },
+            Err(_) => return rows(None),
+        }
+    } else {
+        text
+    };
+    let Ok(object) = Object::parse(first_row) else {
+        return rows(None);
+    };
+    if object.get("tables").is_some() || object.get("Tables").is_some() {
+        return Ok(JsonShape::ApiResponse);
+    }
+    let first = match object.records() {
+        Some(Ok(records)) => records.first().and_then(|r| Object::parse(r).ok()),
+        Some(Err(_)) => None,
+        None => Some(object),
+    };
+    rows(
+        first
+            .filter(is_diagnostic_record)
+            .and_then(|r| record_category(&r)),
+    )
+}
