@@ -7,7 +7,9 @@
 //! - Anything else is `Column1`, `Column2`, … and `print` values are `print_0`, `print_1`, ….
 //! - A name already taken gets a numeric suffix: `x1`, `x2`, ….
 
-use kql_parser::ast::{Expr, ExprKind, Literal};
+use kql_parser::ast::{Expr, ExprKind, Literal, NamedExpr};
+
+use crate::error::{PResult, codes, error};
 
 /// Functions whose unnamed result takes the name of their (first) argument.
 const NAME_PRESERVING: &[&str] = &[
@@ -107,6 +109,32 @@ impl Namer {
                 self.taken.push(name.clone());
                 return name;
             }
+        }
+    }
+
+    /// The output name of a `[Name =] expr` item: its explicit name, else the name KQL derives
+    /// from the expression, else the next `ColumnN`. `operator` names the operator in the error
+    /// for tuple names, which only some aggregates produce.
+    pub(crate) fn name_item(
+        &mut self,
+        item: &NamedExpr,
+        as_group_key: bool,
+        operator: &str,
+    ) -> PResult<String> {
+        match item.names.as_slice() {
+            [] => Ok(match derived_name(&item.expr, as_group_key) {
+                Some(n) => self.claim(&n),
+                None => self.column(),
+            }),
+            [n] => {
+                self.claim_exact(&n.name);
+                Ok(n.name.clone())
+            }
+            _ => Err(error(
+                codes::UNSUPPORTED,
+                format!("tuple names in {operator} are not supported yet"),
+                item.span,
+            )),
         }
     }
 

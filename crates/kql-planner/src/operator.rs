@@ -132,28 +132,14 @@ impl Planner<'_> {
             crate::naming::Namer::with_taken(current.columns.iter().map(|c| c.name.clone()));
         for item in items {
             let value = self.expr(&item.expr, &current)?;
-            let name = match item.names.as_slice() {
-                [] => match crate::naming::derived_name(&item.expr, false) {
-                    Some(n)
-                        if current.column(&n).is_some()
-                            && matches!(item.expr.kind, kql_parser::ast::ExprKind::Name(_)) =>
-                    {
-                        n
-                    }
-                    Some(n) => namer.claim(&n),
-                    None => namer.column(),
-                },
-                [n] => {
-                    namer.claim_exact(&n.name);
-                    n.name.clone()
+            // An unnamed bare column keeps its name, so the column is replaced in place.
+            let name = match (&item.expr.kind, item.names.is_empty()) {
+                (kql_parser::ast::ExprKind::Name(id), true)
+                    if current.column(&id.name).is_some() =>
+                {
+                    id.name.clone()
                 }
-                _ => {
-                    return Err(error(
-                        codes::UNSUPPORTED,
-                        "tuple names in extend are not supported yet",
-                        item.span,
-                    ));
-                }
+                _ => namer.name_item(item, false, "extend")?,
             };
             let schema = current.plan.schema().clone();
             let new_expr = finish(&value, &schema).alias(&name);
@@ -198,30 +184,16 @@ impl Planner<'_> {
         let mut columns = Vec::new();
         for item in items {
             let value = self.expr(&item.expr, &input)?;
-            let name = match item.names.as_slice() {
-                [] => match crate::naming::derived_name(&item.expr, false) {
-                    Some(n) => namer.claim(&n),
-                    None => namer.column(),
-                },
-                [n] => {
-                    if namer.is_taken(&n.name) {
-                        return Err(error(
-                            codes::INVALID_QUERY,
-                            format!("column '{}' is projected twice", n.name),
-                            n.span,
-                        ));
-                    }
-                    namer.claim_exact(&n.name);
-                    n.name.clone()
-                }
-                _ => {
-                    return Err(error(
-                        codes::UNSUPPORTED,
-                        "tuple names in project are not supported yet",
-                        item.span,
-                    ));
-                }
-            };
+            if let [n] = item.names.as_slice()
+                && namer.is_taken(&n.name)
+            {
+                return Err(error(
+                    codes::INVALID_QUERY,
+                    format!("column '{}' is projected twice", n.name),
+                    n.span,
+                ));
+            }
+            let name = namer.name_item(item, false, "project")?;
             exprs.push(finish(&value, &schema).alias(&name));
             columns.push(KqlColumn::new(name, value.ty));
         }

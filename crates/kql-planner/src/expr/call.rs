@@ -44,26 +44,7 @@ impl Planner<'_> {
         if self.registry.aggregate(name).is_some() && self.registry.scalar(name).is_none() {
             return self.aggregate_call(call, span, input);
         }
-        let mut args = Vec::with_capacity(call.args.len());
-        let mut spans = Vec::with_capacity(call.args.len());
-        for arg in &call.args {
-            if let Some(n) = &arg.name {
-                return Err(error(
-                    codes::BAD_ARGUMENTS,
-                    format!("{name}() does not take named arguments ('{}')", n.name),
-                    n.span,
-                ));
-            }
-            if matches!(arg.value.kind, ExprKind::Star) {
-                return Err(error(
-                    codes::BAD_ARGUMENTS,
-                    format!("{name}() does not take '*'"),
-                    arg.value.span,
-                ));
-            }
-            args.push(self.expr(&arg.value, input)?);
-            spans.push(arg.value.span);
-        }
+        let (args, spans) = self.lower_args(call, input)?;
         let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
         let resolved = self
             .registry
@@ -88,19 +69,7 @@ impl Planner<'_> {
         // Arguments are evaluated per row, outside the aggregation.
         let sink = self.aggregate_sink.take();
         let lowered = (|| {
-            let mut args = Vec::new();
-            let mut spans = Vec::new();
-            for arg in &call.args {
-                if matches!(arg.value.kind, ExprKind::Star) {
-                    return Err(error(
-                        codes::BAD_ARGUMENTS,
-                        format!("{name}() does not take '*' here"),
-                        arg.value.span,
-                    ));
-                }
-                args.push(self.expr(&arg.value, input)?);
-                spans.push(arg.value.span);
-            }
+            let (args, spans) = self.lower_args(call, input)?;
             let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
             let resolved = self
                 .registry
@@ -123,6 +92,33 @@ impl Planner<'_> {
             ty: lowered.ty,
         });
         Ok(TypedExpr::new(column_ref(&alias), lowered.ty))
+    }
+
+    /// The arguments of a built-in call, lowered, with their spans for error messages. Built-ins
+    /// take neither named arguments nor `*` (the functions that take `*` are planned apart).
+    fn lower_args(&mut self, call: &Call, input: &Tabular) -> PResult<(Vec<TypedExpr>, Vec<Span>)> {
+        let name = call.name.name.as_str();
+        let mut args = Vec::with_capacity(call.args.len());
+        let mut spans = Vec::with_capacity(call.args.len());
+        for arg in &call.args {
+            if let Some(n) = &arg.name {
+                return Err(error(
+                    codes::BAD_ARGUMENTS,
+                    format!("{name}() does not take named arguments ('{}')", n.name),
+                    n.span,
+                ));
+            }
+            if matches!(arg.value.kind, ExprKind::Star) {
+                return Err(error(
+                    codes::BAD_ARGUMENTS,
+                    format!("{name}() does not take '*'"),
+                    arg.value.span,
+                ));
+            }
+            args.push(self.expr(&arg.value, input)?);
+            spans.push(arg.value.span);
+        }
+        Ok((args, spans))
     }
 
     /// `toscalar(query)`: the first column of the first row.

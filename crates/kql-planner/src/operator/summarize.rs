@@ -37,23 +37,7 @@ impl Planner<'_> {
             if v.ty == KqlType::Dynamic {
                 // Grouping compares the JSON text, as KQL compares dynamic values.
             }
-            let name = match key.names.as_slice() {
-                [] => match derived_name(&key.expr, true) {
-                    Some(n) => namer.claim(&n),
-                    None => namer.column(),
-                },
-                [n] => {
-                    namer.claim_exact(&n.name);
-                    n.name.clone()
-                }
-                _ => {
-                    return Err(error(
-                        codes::INVALID_QUERY,
-                        "a group key has one name",
-                        key.span,
-                    ));
-                }
-            };
+            let name = namer.name_item(key, true, "summarize by")?;
             group_exprs.push(finish(&v, &schema).alias(&name));
             key_columns.push(KqlColumn::new(name, v.ty));
         }
