@@ -1,0 +1,191 @@
+//! Registering data: Parquet and CSV files read lazily, record batches coerced to KQL's Arrow
+//! types, JSON lines with bad rows.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use datafusion::arrow::array::{
+    Array, AsArray, Int32Array, StringViewArray, TimestampMicrosecondArray,
+};
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema, TimeUnit};
+use datafusion::arrow::record_batch::RecordBatch;
+use kql_engine::{Engine, EngineOptions, KqlType, load::JsonLinesOptions};
+
+const NOW_NANOS: i64 = 1_767_225_600_000_000_000;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kql-engine-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn count(engine: &Engine, query: &str) -> i64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let result = runtime
+        .block_on(engine.query(query))
+        .unwrap_or_else(|e| panic!("{}", e.render(query)));
+    let batch = &result.tables[0].batches[0];
+    batch.column(0).as_primitive::<Int64Type>().value(0)
+}
+
+#[test]
+fn parquet_files_are_queried_with_kql_types() {
+    let dir = temp_dir("parquet");
+    let config = kql_datagen::GenConfig::new(300, 7, Utc.timestamp_nanos(NOW_NANOS));
+    let formats = kql_datagen::Formats {
+        jsonl: false,
+        parquet: true,
+    };
+    kql_datagen::write_table(
+        &config,
+        kql_datagen::Table::AmlComputeJobEvent,
+        &dir,
+        formats,
+    )
+    .unwrap();
+    let engine = Engine::with_options(EngineOptions {
+        now_nanos: Some(NOW_NANOS),
+        ..Default::default()
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(engine.register_parquet("Jobs", dir.join("AmlComputeJobEvent.parquet")))
+        .unwrap();
+    // Parquet strings arrive as Utf8View; KQL sees string.
+    let columns = engine.table_columns("Jobs").unwrap();
+    assert!(
+        columns
+            .iter()
+            .any(|c| c.name == "EventType" && c.ty == KqlType::String)
+    );
+    assert!(
+        columns
+            .iter()
+            .any(|c| c.name == "TimeGenerated" && c.ty == KqlType::Datetime)
+    );
+    assert_eq!(count(&engine, "Jobs | count"), 300);
+    let failed = count(
+        &engine,
+        r#"Jobs | where EventType == "JobFailed" and TimeGenerated > ago(30d) | count"#,
+    );
+    assert!(failed > 0 && failed < 300, "{failed}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn csv_files_with_a_header_row() {
+    let dir = temp_dir("csv");
+    let path = dir.join("nodes.csv");
+    std::fs::write(
+        &path,
+        "Node,Cores,Region\nn1,4,westus\nn2,8,eastus\nn3,16,westus\n",
+    )
+    .unwrap();
+    let engine = Engine::new();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(engine.register_csv("Nodes", &path))
+        .unwrap();
+    assert_eq!(
+        count(
+            &engine,
+            r#"Nodes | where Region == "westus" | summarize sum(Cores)"#
+        ),
+        20
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn batches_are_coerced_to_kql_types() {
+    // Microsecond timestamps without a zone, Utf8View strings with a null, Int32.
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("t", DataType::Timestamp(TimeUnit::Microsecond, None), true),
+        Field::new("s", DataType::Utf8View, true),
+        Field::new("n", DataType::Int32, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema,
+        vec![
+            Arc::new(TimestampMicrosecondArray::from(vec![
+                Some(1_767_225_600_000_000),
+                None,
+            ])),
+            Arc::new(StringViewArray::from(vec![Some("a"), None])),
+            Arc::new(Int32Array::from(vec![1, 2])),
+        ],
+    )
+    .unwrap();
+    let engine = Engine::new();
+    engine.register_batches("T", vec![batch]).unwrap();
+    let types: Vec<KqlType> = engine
+        .table_columns("T")
+        .unwrap()
+        .iter()
+        .map(|c| c.ty)
+        .collect();
+    assert_eq!(types, [KqlType::Datetime, KqlType::String, KqlType::Int]);
+    // The null string reads as "", and the timestamp as a UTC datetime.
+    assert_eq!(count(&engine, r#"T | where s == "" | count"#), 1);
+    assert_eq!(
+        count(&engine, "T | where t == datetime(2026-01-01) | count"),
+        1
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let result = runtime.block_on(engine.query("T | project t")).unwrap();
+    let column = result.tables[0].batches[0].column(0).clone();
+    assert_eq!(column.data_type(), &KqlType::Datetime.to_arrow());
+    assert!(column.is_null(1));
+}
+
+#[test]
+fn a_bad_json_line_fails_the_load_with_its_line_or_is_counted_when_skipped() {
+    let dir = temp_dir("jsonl");
+    let path = dir.join("bad.jsonl");
+    std::fs::write(
+        &path,
+        "{\"t\":\"2026-01-01T00:00:00Z\",\"n\":1}\n{\"t\":\"2026-01-01T00:01:00Z\",\"n\":2}\n{\"t\":\"yesterday\",\"n\":3}\nnot json\n",
+    )
+    .unwrap();
+    let engine = Engine::new();
+    let columns = vec![
+        kql_engine::KqlColumn::new("t", KqlType::Datetime),
+        kql_engine::KqlColumn::new("n", KqlType::Long),
+    ];
+    let strict = JsonLinesOptions {
+        schema: Some(columns.clone()),
+        ..Default::default()
+    };
+    let err = engine
+        .register_json_lines("T", &path, &strict)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with(":3: column 't': expected a datetime, got \"yesterday\""),
+        "{err}"
+    );
+    let lenient = JsonLinesOptions {
+        schema: Some(columns),
+        skip_bad_rows: true,
+        ..Default::default()
+    };
+    let report = engine.register_json_lines("T", &path, &lenient).unwrap();
+    assert_eq!((report.rows, report.skipped), (2, 2));
+    assert_eq!(report.first_errors[0].0, 3);
+    assert_eq!(
+        report.first_errors[1],
+        (4, "expected a JSON object".to_string())
+    );
+    assert_eq!(count(&engine, "T | count"), 2);
+    std::fs::remove_dir_all(dir).unwrap();
+}
