@@ -8,7 +8,6 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::TableProvider;
 use datafusion::dataframe::DataFrame;
 use datafusion::datasource::MemTable;
-use datafusion::execution::FunctionRegistry as _;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 use kql_functions::{KqlType, Registry};
@@ -87,11 +86,9 @@ impl Engine {
         let state = SessionStateBuilder::new_from_existing(state)
             .with_optimizer_rules(rules)
             .build();
-        let mut ctx = SessionContext::new_with_state(state);
-        // The JSON accessors are also registered so their plan rewrites run; the planner calls
-        // them directly.
-        let _ = datafusion_functions_json::register_all(&mut ctx);
-        let _ = ctx.udfs();
+        // The planner calls every UDF (including the JSON accessors) directly, so the session
+        // needs no function registrations of its own.
+        let ctx = SessionContext::new_with_state(state);
         Self {
             ctx,
             tables: Tables::default(),

@@ -27,12 +27,12 @@ impl Planner<'_> {
             ExprKind::Name(id) => self.name(id, input),
             ExprKind::Member { target, name } => {
                 let t = self.expr(target, input)?;
-                self.dynamic_step(t, lit(name.name.as_str()), target.span, e.span)
+                self.dynamic_step(t, lit(name.name.as_str()), target.span)
             }
             ExprKind::Index { target, index } => {
                 let t = self.expr(target, input)?;
                 let step = self.index_step(index, input)?;
-                self.dynamic_step(t, step, target.span, e.span)
+                self.dynamic_step(t, step, target.span)
             }
             ExprKind::Call(call) => self.call(call, e.span, input),
             ExprKind::Unary { op, operand } => {
@@ -142,13 +142,7 @@ impl Planner<'_> {
     }
 
     /// One step into a `dynamic` value: `t.key` or `t[index]`.
-    fn dynamic_step(
-        &self,
-        t: TypedExpr,
-        step: Expr,
-        target_span: Span,
-        span: Span,
-    ) -> PResult<TypedExpr> {
+    fn dynamic_step(&self, t: TypedExpr, step: Expr, target_span: Span) -> PResult<TypedExpr> {
         if t.ty != KqlType::Dynamic {
             return Err(error(
                 codes::TYPE_MISMATCH,
@@ -164,7 +158,6 @@ impl Planner<'_> {
                 "only dynamic values (JSON) have members"
             }));
         }
-        let _ = span;
         Ok(t.dynamic_step(step))
     }
 
