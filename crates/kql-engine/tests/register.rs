@@ -189,3 +189,40 @@ fn a_bad_json_line_fails_the_load_with_its_line_or_is_counted_when_skipped() {
     assert_eq!(count(&engine, "T | count"), 2);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn explain_shows_the_canonical_query_and_every_plan() {
+    let engine = Engine::new();
+    engine
+        .register_batches(
+            "T",
+            vec![
+                RecordBatch::try_new(
+                    Arc::new(Schema::new(vec![Field::new("n", DataType::Int32, false)])),
+                    vec![Arc::new(Int32Array::from(vec![1, 2, 3]))],
+                )
+                .unwrap(),
+            ],
+        )
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let text = runtime
+        .block_on(engine.explain("T|where n>1|count"))
+        .unwrap();
+    for part in [
+        "== KQL (canonical)\nT\n| where n > 1\n| count",
+        "== PrimaryResult: logical plan",
+        "== PrimaryResult: optimized logical plan",
+        "== PrimaryResult: physical plan",
+        "Filter",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+    // Errors in the query come back as diagnostics, not plans.
+    let err = runtime
+        .block_on(engine.explain("T | where m > 1"))
+        .unwrap_err();
+    assert_eq!(err.diagnostic().map(|d| d.code.as_str()), Some("KQL0104"));
+}
