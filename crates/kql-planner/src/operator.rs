@@ -2,6 +2,7 @@
 //! [`Tabular`] to the output one.
 
 mod join;
+mod mv_expand;
 mod project;
 mod sort;
 mod summarize;
@@ -83,6 +84,7 @@ impl Planner<'_> {
             OperatorKind::Join(j) => self.join(j, input, span, false),
             OperatorKind::Lookup(j) => self.join(j, input, span, true),
             OperatorKind::Union(u) => self.union(Some(input), u, span),
+            OperatorKind::MvExpand(m) => self.mv_expand(m, input, span),
             OperatorKind::GetSchema => getschema(&input, span),
             OperatorKind::As(a) => {
                 self.scopes

@@ -6,8 +6,11 @@
 //! not JSON reads as the dynamic string holding it, as `parse_json` makes it; a null argument
 //! reads as a null value. Functions that need an array or a bag give null for anything else.
 
+mod expand;
 pub(crate) mod json;
 mod ops;
+
+pub use expand::{INDEX_FIELD, mv_expand, value_field};
 
 pub(crate) use ops::value_of;
 
