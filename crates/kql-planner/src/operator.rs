@@ -3,6 +3,7 @@
 
 mod join;
 mod mv_expand;
+mod parse;
 mod project;
 mod sort;
 mod summarize;
@@ -85,6 +86,8 @@ impl Planner<'_> {
             OperatorKind::Lookup(j) => self.join(j, input, span, true),
             OperatorKind::Union(u) => self.union(Some(input), u, span),
             OperatorKind::MvExpand(m) => self.mv_expand(m, input, span),
+            OperatorKind::Parse(p) => self.parse(p, input, span, false),
+            OperatorKind::ParseWhere(p) => self.parse(p, input, span, true),
             OperatorKind::GetSchema => getschema(&input, span),
             OperatorKind::As(a) => {
                 self.scopes

@@ -1,0 +1,197 @@
+//! `parse` and `parse-where`: columns extracted from a string by a pattern of constants,
+//! captures and `*` wildcards, all compiled into one regular expression evaluated once per row.
+//!
+//! - `kind=simple` (the default): constants are literal text; a capture is `(.*?)`, or `(.*)`
+//!   when it ends the pattern; the match is anchored at the start of the text. A typed capture
+//!   that does not convert makes the whole row unparsed.
+//! - `kind=regex`: constants are regular expressions; `flags=` sets regex flags.
+//! - `kind=relaxed`: as simple, but a capture that does not convert is null on its own.
+//!
+//! An unparsed row keeps its other columns; its captures are empty strings or nulls.
+//! `parse-where` drops unparsed rows instead.
+
+use datafusion::functions::expr_fn::regexp_match;
+use datafusion::functions_nested::expr_fn::array_element;
+use datafusion::logical_expr::{Expr, LogicalPlanBuilder, when};
+use datafusion::prelude::{coalesce, lit};
+use kql_functions::{KqlType, TypedExpr};
+use kql_parser::Span;
+use kql_parser::ast::{ExprKind, Literal, Parse, ParsePart};
+
+use crate::error::{OrInternal, PResult, codes, error};
+use crate::expr::finish;
+use crate::planner::Planner;
+use crate::tabular::column_ref;
+use crate::{KqlColumn, Tabular};
+
+/// The internal column holding each row's captures.
+const CAPTURES: &str = "__kql_parse";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Simple,
+    Regex,
+    Relaxed,
+}
+
+impl Planner<'_> {
+    pub(super) fn parse(
+        &mut self,
+        p: &Parse,
+        input: Tabular,
+        span: Span,
+        where_: bool,
+    ) -> PResult<Tabular> {
+        let mut kind = Kind::Simple;
+        let mut flags = String::new();
+        for param in &p.params {
+            let value = match &param.value.kind {
+                ExprKind::Name(n) => n.name.clone(),
+                ExprKind::Literal(Literal::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            match (param.name.name.as_str(), value.as_str()) {
+                ("kind", "simple") => kind = Kind::Simple,
+                ("kind", "regex") => kind = Kind::Regex,
+                ("kind", "relaxed") => kind = Kind::Relaxed,
+                ("flags", f) if f.chars().all(|c| "Uimsx".contains(c)) => flags = f.to_string(),
+                _ => {
+                    return Err(error(
+                        codes::INVALID_VALUE,
+                        format!("'{}={value}' is not an option of parse", param.name.name),
+                        param.value.span,
+                    ));
+                }
+            }
+        }
+        let text = self.expr(&p.expr, &input)?;
+        let text = text.to_text();
+        // The regular expression and the captured columns, in order.
+        let mut regex = String::from("^");
+        if !flags.is_empty() && kind == Kind::Regex {
+            regex = format!("(?{flags})^");
+        }
+        let mut captures: Vec<(String, KqlType)> = Vec::new();
+        let parts = &p.pattern;
+        for (i, part) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            match part {
+                ParsePart::Text(t) if kind == Kind::Regex => regex.push_str(t),
+                ParsePart::Text(t) => regex.push_str(&regex::escape(t)),
+                ParsePart::Star => regex.push_str(".*?"),
+                ParsePart::Column(_) | ParsePart::UntypedColumn(_) => {
+                    let (name, ty) = match part {
+                        ParsePart::Column(c) => {
+                            (c.name.name.clone(), KqlType::from_scalar_type(c.ty.ty))
+                        }
+                        ParsePart::UntypedColumn(id) => (id.name.clone(), KqlType::String),
+                        _ => unreachable_part(),
+                    };
+                    if captures.iter().any(|(n, _)| *n == name) {
+                        return Err(error(
+                            codes::INVALID_QUERY,
+                            format!("'{name}' is captured twice"),
+                            span,
+                        ));
+                    }
+                    captures.push((name, ty));
+                    regex.push_str(if last { "(.*)" } else { "(.*?)" });
+                }
+            }
+        }
+        if regex::Regex::new(&regex).is_err() {
+            return Err(error(
+                codes::INVALID_VALUE,
+                format!("the parse pattern is not a valid regular expression: {regex}"),
+                span,
+            ));
+        }
+        if captures.is_empty() {
+            return Err(error(
+                codes::INVALID_QUERY,
+                "the parse pattern captures no column",
+                span,
+            ));
+        }
+        let mut exprs: Vec<Expr> = input.columns.iter().map(|c| column_ref(&c.name)).collect();
+        exprs.push(regexp_match(text, lit(regex), None).alias(CAPTURES));
+        let matched = input
+            .builder()
+            .project(exprs)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        // Each capture converted to its type; in simple mode a failed conversion unparses the row.
+        let typed: Vec<TypedExpr> = captures
+            .iter()
+            .enumerate()
+            .map(|(i, (_, ty))| {
+                let raw = TypedExpr::new(
+                    array_element(column_ref(CAPTURES), lit(i as i64 + 1)),
+                    KqlType::String,
+                );
+                TypedExpr::new(raw.convert_to(*ty), *ty)
+            })
+            .collect();
+        let mut parsed = column_ref(CAPTURES).is_not_null();
+        if kind == Kind::Simple {
+            for t in &typed {
+                if t.ty != KqlType::String {
+                    parsed = parsed.and(t.expr.clone().is_not_null());
+                }
+            }
+        }
+        let matched_schema = matched.schema().clone();
+        let mut out: Vec<Expr> = Vec::new();
+        let mut columns: Vec<KqlColumn> = Vec::new();
+        let value_of = |i: usize| -> PResult<Expr> {
+            let t = &typed[i];
+            let value = finish(t, &matched_schema);
+            if t.ty == KqlType::String {
+                // Strings are never null: an unparsed row captures "".
+                return when(parsed.clone(), coalesce(vec![value, lit("")]))
+                    .otherwise(lit(""))
+                    .or_internal(span);
+            }
+            let null =
+                lit(datafusion::common::ScalarValue::try_from(&t.ty.to_arrow())
+                    .or_internal(span)?);
+            when(parsed.clone(), value)
+                .otherwise(null)
+                .or_internal(span)
+        };
+        for c in &input.columns {
+            match captures.iter().position(|(n, _)| *n == c.name) {
+                Some(i) => {
+                    out.push(value_of(i)?.alias(&c.name));
+                    columns.push(KqlColumn::new(c.name.clone(), captures[i].1));
+                }
+                None => {
+                    out.push(column_ref(&c.name));
+                    columns.push(c.clone());
+                }
+            }
+        }
+        for (i, (name, ty)) in captures.iter().enumerate() {
+            if input.column(name).is_none() {
+                out.push(value_of(i)?.alias(name));
+                columns.push(KqlColumn::new(name.clone(), *ty));
+            }
+        }
+        let mut builder = LogicalPlanBuilder::from(matched);
+        if where_ {
+            builder = builder.filter(parsed.clone()).or_internal(span)?;
+        }
+        let plan = builder
+            .project(out)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        Ok(Tabular { plan, columns })
+    }
+}
+
+/// The match above only sees capture parts; this keeps it exhaustive without a panic.
+fn unreachable_part() -> (String, KqlType) {
+    (String::new(), KqlType::String)
+}
