@@ -7,7 +7,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
-use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use kql_functions::KqlType;
 use kql_planner::KqlColumn;
 
@@ -81,7 +81,13 @@ pub(crate) fn coerce_batch(
         };
         arrays.push(array);
     }
-    Ok(RecordBatch::try_new(Arc::clone(schema), arrays)?)
+    // The row count is explicit: a table may have no columns.
+    let options = RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
+    Ok(RecordBatch::try_new_with_options(
+        Arc::clone(schema),
+        arrays,
+        &options,
+    )?)
 }
 
 /// Nested Arrow values (lists, structs, maps) as JSON text, for `dynamic` columns.

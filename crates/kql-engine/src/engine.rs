@@ -242,7 +242,7 @@ impl Engine {
     ) -> Result<Vec<KqlColumn>, EngineError> {
         use datafusion::arrow::datatypes::DataType;
         use datafusion::common::ScalarValue;
-        use datafusion::logical_expr::{Expr, cast, ident, lit};
+        use datafusion::logical_expr::{Expr, lit};
 
         let shown = paths
             .iter()
@@ -258,9 +258,10 @@ impl Engine {
             .iter()
             .map(|p| p.to_string_lossy().to_string())
             .collect();
+        // The embedded Arrow schema marks `dynamic` columns (`arrow.json`): keep it.
         let df = self
             .ctx
-            .read_parquet(urls, ParquetReadOptions::default())
+            .read_parquet(urls, ParquetReadOptions::default().skip_metadata(false))
             .await
             .map_err(load_error)?;
         let file_schema = df.schema().as_arrow().clone();
@@ -292,13 +293,7 @@ impl Engine {
             let expr = match found {
                 Some(i) if !used[i] => {
                     used[i] = true;
-                    let field = file_schema.field(i);
-                    let e = ident(field.name());
-                    if nested || field.data_type() == &want {
-                        e
-                    } else {
-                        cast(e, want)
-                    }
+                    read_column(file_schema.field(i), c.ty, nested)
                 }
                 _ if c.ty == KqlType::String => lit(""),
                 _ => lit(ScalarValue::try_from(&want)?),
@@ -307,17 +302,25 @@ impl Engine {
             columns.push(c);
         }
         for (i, field) in file_schema.fields().iter().enumerate() {
-            if !used[i] {
-                let ty = KqlType::from_field(field).ok_or_else(|| {
-                    EngineError::Register(format!(
-                        "column '{}' has Arrow type {}, which has no KQL type",
-                        field.name(),
-                        field.data_type()
-                    ))
-                })?;
-                exprs.push(ident(field.name()).alias(field.name()));
-                columns.push(KqlColumn::new(field.name().clone(), ty));
+            if used[i] {
+                continue;
             }
+            let found = KqlType::from_field(field).ok_or_else(|| {
+                EngineError::Register(format!(
+                    "column '{}' has Arrow type {}, which has no KQL type",
+                    field.name(),
+                    field.data_type()
+                ))
+            })?;
+            // A file this engine wrote says which KQL type a Utf8 column has (guid, string).
+            let ty = field
+                .metadata()
+                .get(crate::output::KQL_TYPE_KEY)
+                .and_then(|name| kql_type_named(name))
+                .filter(|ty| ty.to_arrow() == found.to_arrow())
+                .unwrap_or(found);
+            exprs.push(read_column(field, ty, nested).alias(field.name()));
+            columns.push(KqlColumn::new(field.name().clone(), ty));
         }
         let df = df.select(exprs).map_err(load_error)?;
         if nested {
@@ -430,5 +433,49 @@ impl Engine {
             ));
         }
         Ok(out)
+    }
+}
+
+/// A KQL type by its name (`guid`), as [`crate::output::KQL_TYPE_KEY`] metadata holds it.
+fn kql_type_named(name: &str) -> Option<KqlType> {
+    [
+        KqlType::Bool,
+        KqlType::Int,
+        KqlType::Long,
+        KqlType::Real,
+        KqlType::Decimal,
+        KqlType::String,
+        KqlType::Datetime,
+        KqlType::Timespan,
+        KqlType::Guid,
+        KqlType::Dynamic,
+    ]
+    .into_iter()
+    .find(|t| t.name() == name)
+}
+
+/// A Parquet column as a KQL column reads it: cast to the canonical Arrow type of `ty`, a null
+/// string as `""` (KQL strings have no null). Files with nested columns are read whole and
+/// converted by [`crate::coerce`] instead.
+fn read_column(
+    field: &datafusion::arrow::datatypes::Field,
+    ty: KqlType,
+    nested: bool,
+) -> datafusion::logical_expr::Expr {
+    use datafusion::logical_expr::{cast, ident, lit};
+    let e = ident(field.name());
+    if nested {
+        return e;
+    }
+    let want = ty.to_arrow();
+    let e = if field.data_type() == &want {
+        e
+    } else {
+        cast(e, want)
+    };
+    if ty == KqlType::String && field.is_nullable() {
+        datafusion::functions::expr_fn::coalesce(vec![e, lit("")])
+    } else {
+        e
     }
 }

@@ -37,5 +37,5 @@ pub mod suggest;
 pub mod temporal;
 
 pub use diagnostic::{Code, Diagnostic, Label};
-pub use parser::{parse, parse_expression};
+pub use parser::{operator_names, parse, parse_expression};
 pub use span::Span;

@@ -17,6 +17,12 @@ use input::{DepthGuard, Input, PError, at_end, found_at, offset, symbol, ws};
 use crate::ast::{Expr, Script};
 use crate::{Code, Diagnostic, Span};
 
+/// Every tabular operator name the parser reads (`where`, `mv-expand`, …), sorted: for
+/// completion in interactive tools and for documentation.
+pub fn operator_names() -> &'static [&'static str] {
+    operator::OPERATORS
+}
+
 /// Parses a whole query text: statements separated by `;`.
 ///
 /// Production: `script = [ statement { ";" statement } ] [ ";" ] EOF`.

@@ -369,7 +369,8 @@ fn read_chunks(
     };
     // Sends the chunk when full (or `force`d and not empty); false when the workers are gone.
     let mut flush = |chunk: &mut Chunk, seq: &mut usize, force: bool| -> bool {
-        if chunk.rows.len() < CHUNK_LINES && !(force && !chunk.rows.is_empty()) {
+        let due = chunk.rows.len() >= CHUNK_LINES || (force && !chunk.rows.is_empty());
+        if !due {
             return true;
         }
         let source = chunk.source;

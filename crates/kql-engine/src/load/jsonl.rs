@@ -13,7 +13,7 @@ use datafusion::arrow::array::{
     Int64Builder, StringBuilder, TimestampNanosecondBuilder,
 };
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use kql_functions::KqlType;
 use kql_parser::temporal;
 use kql_planner::KqlColumn;
@@ -309,7 +309,13 @@ pub(super) fn build_batch(
         };
         arrays.push(array);
     }
-    Ok(RecordBatch::try_new(Arc::clone(schema), arrays)?)
+    // The row count is explicit: a table may have no columns.
+    let options = RecordBatchOptions::new().with_row_count(Some(n));
+    Ok(RecordBatch::try_new_with_options(
+        Arc::clone(schema),
+        arrays,
+        &options,
+    )?)
 }
 
 /// Infers columns from the first `rows` objects: keys in order of first appearance; a key's type

@@ -21,7 +21,11 @@ impl<'a> Object<'a> {
             .and_then(|o: Object<'a>| de.end().map(|()| o))
             .map_err(|e| {
                 if text.trim_start().starts_with('{') {
-                    format!("invalid JSON: {e}")
+                    // The line is known to the caller; say where in it.
+                    let message = e.to_string();
+                    let position = format!(" at line {} column {}", e.line(), e.column());
+                    let message = message.strip_suffix(&position).unwrap_or(&message);
+                    format!("invalid JSON (column {}): {message}", e.column())
                 } else {
                     "expected a JSON object".to_string()
                 }

@@ -36,7 +36,7 @@ pub fn render_table(table: &ResultTable, options: &TableOptions) -> Result<Strin
             rows.push(
                 columns
                     .iter()
-                    .map(|c| shown(&c.get(row).text(), options.width.is_some()))
+                    .map(|c| shown(&c.get(row).text(), options.width.map(|_| CELL_CAP)))
                     .collect(),
             );
         }
@@ -93,7 +93,7 @@ pub fn render_table(table: &ResultTable, options: &TableOptions) -> Result<Strin
             "{left_out} more column{}: {rest}",
             if left_out == 1 { "" } else { "s" }
         );
-        out.push_str(&shown(&note, options.width.is_some()));
+        out.push_str(&shown(&note, options.width.map(usize::from)));
         out.push('\n');
     }
     if shown_rows < total_rows {
@@ -128,16 +128,18 @@ fn fitting_columns(widths: &[usize], width: usize) -> usize {
     n.max(1)
 }
 
-/// A value as a terminal shows it: tabs as spaces, no carriage returns, and in a terminal at
-/// most [`CELL_CAP`] characters.
-fn shown(text: &str, cap: bool) -> String {
+/// A value as a terminal shows it: tabs as spaces, no carriage returns, and at most `cap`
+/// characters.
+fn shown(text: &str, cap: Option<usize>) -> String {
     let clean: String = text
         .chars()
         .filter(|c| *c != '\r')
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect();
-    if cap && clean.chars().count() > CELL_CAP {
-        let mut cut: String = clean.chars().take(CELL_CAP - 1).collect();
+    if let Some(cap) = cap
+        && clean.chars().count() > cap
+    {
+        let mut cut: String = clean.chars().take(cap.saturating_sub(1)).collect();
         cut.push('…');
         cut
     } else {
@@ -159,8 +161,11 @@ mod tests {
 
     #[test]
     fn cuts_long_values() {
-        assert_eq!(shown(&"x".repeat(100), true).chars().count(), CELL_CAP);
-        assert_eq!(shown(&"x".repeat(100), false).len(), 100);
-        assert_eq!(shown("a\tb\r\n", false), "a b\n");
+        assert_eq!(
+            shown(&"x".repeat(100), Some(CELL_CAP)).chars().count(),
+            CELL_CAP
+        );
+        assert_eq!(shown(&"x".repeat(100), None).len(), 100);
+        assert_eq!(shown("a\tb\r\n", None), "a b\n");
     }
 }
