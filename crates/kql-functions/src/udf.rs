@@ -155,6 +155,19 @@ singleton!(
 );
 
 singleton!(
+    /// `datetime` → ISO 8601 with seven fractional digits, as `tostring()` gives it.
+    format_datetime_full => KernelUdf::new("kql_format_datetime_full", vec![utc_nanos()], DataType::Utf8, |a| {
+        let a = cast(&a[0], &utc_nanos())?;
+        let values = a.as_primitive::<TimestampNanosecondType>();
+        let mut out = StringBuilder::with_capacity(values.len(), values.len() * 28);
+        for v in values.iter() {
+            out.append_option(v.map(|ns| temporal::format_datetime_full(ns.div_euclid(100))));
+        }
+        Ok(Arc::new(out.finish()))
+    }).into_udf()
+);
+
+singleton!(
     /// `timespan` → `[-][d.]hh:mm:ss[.fffffff]`.
     format_timespan => KernelUdf::new("kql_format_timespan", vec![DataType::Duration(TimeUnit::Nanosecond)], DataType::Utf8, |a| {
         let values = a[0].as_primitive::<DurationNanosecondType>();

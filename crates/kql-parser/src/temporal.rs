@@ -105,10 +105,16 @@ fn strip_zone(text: &str) -> &str {
         .trim_end()
 }
 
-/// The US date `MM-DD-YYYY` (one- or two-digit month and day, four-digit year), as in
-/// `todatetime('12-02-2022')`.
+/// The US date `MM-DD-YYYY` or `MM/DD/YYYY` (one- or two-digit month and day, four-digit
+/// year), as in `todatetime('12-02-2022')`, optionally followed by a time `HH:MM[:SS[.f]]`, as
+/// .NET's invariant culture reads and writes it (`02/17/2016 08:40:00`).
 fn parse_us_date(text: &str) -> Option<i64> {
-    let mut parts = text.split('-');
+    let (date, time) = match text.split_once(' ') {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (text, None),
+    };
+    let separator = if date.contains('/') { '/' } else { '-' };
+    let mut parts = date.split(separator);
     let (month, day, year) = (parts.next()?, parts.next()?, parts.next()?);
     let digits = |s: &str, lengths: &[usize]| {
         lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
@@ -121,7 +127,13 @@ fn parse_us_date(text: &str) -> Option<i64> {
         return None;
     }
     let date = NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)?;
-    datetime_ticks(date.and_time(NaiveTime::MIN))
+    let time = match time {
+        None => NaiveTime::MIN,
+        Some(t) => NaiveTime::parse_from_str(strip_zone(t), "%H:%M:%S%.f")
+            .or_else(|_| NaiveTime::parse_from_str(strip_zone(t), "%H:%M"))
+            .ok()?,
+    };
+    datetime_ticks(date.and_time(time))
 }
 
 fn parse_iso8601(text: &str) -> Option<i64> {
@@ -235,6 +247,19 @@ fn push_fraction(out: &mut String, sub_second_ticks: i64) {
         out.push('.');
         out.push_str(digits.trim_end_matches('0'));
     }
+}
+
+/// ISO 8601 in UTC with all seven fractional digits, as `tostring()` of a datetime gives it:
+/// `2017-01-01T00:00:00.0000000Z`.
+pub fn format_datetime_full(ticks: i64) -> String {
+    let Some(dt) = ticks_to_naive(ticks) else {
+        return format!("<datetime out of range: {ticks} ticks>");
+    };
+    format!(
+        "{}.{:07}Z",
+        dt.format("%Y-%m-%dT%H:%M:%S"),
+        ticks.rem_euclid(TICKS_PER_SECOND)
+    )
 }
 
 /// A timespan as KQL prints it: `[-][d.]hh:mm:ss[.fffffff]` (fraction only when not zero).
@@ -430,6 +455,25 @@ mod tests {
         assert_eq!(parse_timespan("250nanosec"), Some(3));
         assert_eq!(parse_timespan("1:60"), None);
         assert_eq!(parse_timespan("abc"), None);
+    }
+
+    #[test]
+    fn us_dates_with_slashes_and_times() {
+        assert_eq!(dt("02/17/2016 08:40:00"), "2016-02-17T08:40:00Z");
+        assert_eq!(dt("2/7/2016"), "2016-02-07T00:00:00Z");
+        assert_eq!(dt("12-02-2022 10:30"), "2022-12-02T10:30:00Z");
+        assert_eq!(dt("13/02/2016"), "none");
+        assert_eq!(dt("02/17/2016 08:40:00, "), "none");
+    }
+
+    #[test]
+    fn full_datetime_text_has_seven_digits() {
+        assert_eq!(format_datetime_full(0), "1970-01-01T00:00:00.0000000Z");
+        assert_eq!(format_datetime_full(-1), "1969-12-31T23:59:59.9999999Z");
+        assert_eq!(
+            format_datetime_full(TICKS_PER_SECOND + 5_000_000),
+            "1970-01-01T00:00:01.5000000Z"
+        );
     }
 
     #[test]

@@ -295,7 +295,9 @@ fn toguid_udf() -> Arc<ScalarUDF> {
 /// The KQL text form of a non-string, non-dynamic value (what `tostring` gives).
 pub fn format_value(expr: Expr, ty: KqlType) -> Expr {
     match ty {
-        KqlType::Datetime => udf::format_datetime().call(vec![expr]),
+        // `tostring(datetime(2017-01-01))` is `2017-01-01T00:00:00.0000000Z` (the docs'
+        // reverse() example shows all seven digits).
+        KqlType::Datetime => udf::format_datetime_full().call(vec![expr]),
         KqlType::Timespan => udf::format_timespan().call(vec![expr]),
         KqlType::Real => udf::format_real().call(vec![expr]),
         // Decimal128(38, 18) prints 18 fraction digits; KQL prints the value (`1.5`, `2`).
@@ -329,9 +331,9 @@ pub fn parse_text(text: Expr, target: KqlType) -> Expr {
 /// JSON numbers and bools, datetimes and timespans JSON strings in their KQL text forms.
 pub fn to_dynamic(expr: Expr, ty: KqlType) -> Expr {
     let text = match ty {
-        KqlType::Datetime | KqlType::Timespan | KqlType::Real | KqlType::Decimal => {
-            format_value(expr, ty)
-        }
+        // A datetime inside a dynamic value is ISO 8601 without a zero fraction.
+        KqlType::Datetime => udf::format_datetime().call(vec![expr]),
+        KqlType::Timespan | KqlType::Real | KqlType::Decimal => format_value(expr, ty),
         _ => expr,
     };
     udf::to_json().call(vec![text, lit(ty.name())])

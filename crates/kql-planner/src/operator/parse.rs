@@ -1,10 +1,12 @@
 //! `parse` and `parse-where`: columns extracted from a string by a pattern of constants,
 //! captures and `*` wildcards, all compiled into one regular expression evaluated once per row.
 //!
-//! - `kind=simple` (the default): constants are literal text; a capture is `(.*?)`, or `(.*)`
-//!   when it ends the pattern; the match is anchored at the start of the text. A typed capture
-//!   that does not convert makes the whole row unparsed.
-//! - `kind=regex`: constants are regular expressions; `flags=` sets regex flags.
+//! - `kind=simple` (the default): constants are literal text; `*` and a capture are lazy
+//!   (`.*?`), a capture that ends the pattern takes the rest, and a number capture matches only a
+//!   number; the match is anchored at the start. A typed capture that does not convert makes the
+//!   whole row unparsed.
+//! - `kind=regex`: constants are regular expressions; `*` and captures are greedy unless
+//!   `flags=U` (ungreedy) is given, as the documentation's examples show.
 //! - `kind=relaxed`: as simple, but a capture that does not convert is null on its own.
 //!
 //! An unparsed row keeps its other columns; its captures are empty strings or nulls.
@@ -66,7 +68,10 @@ impl Planner<'_> {
         }
         let text = self.expr(&p.expr, &input)?;
         let text = text.to_text();
-        // The regular expression and the captured columns, in order.
+        // The regular expression and the captured columns, in order. Columns are named groups,
+        // so groups in a user's regex (kind=regex) do not shift them.
+        let lazy = kind != Kind::Regex;
+        let any = if lazy { ".*?" } else { ".*" };
         let mut regex = String::from("^");
         if !flags.is_empty() && kind == Kind::Regex {
             regex = format!("(?{flags})^");
@@ -78,7 +83,7 @@ impl Planner<'_> {
             match part {
                 ParsePart::Text(t) if kind == Kind::Regex => regex.push_str(t),
                 ParsePart::Text(t) => regex.push_str(&regex::escape(t)),
-                ParsePart::Star => regex.push_str(".*?"),
+                ParsePart::Star => regex.push_str(any),
                 ParsePart::Column(_) | ParsePart::UntypedColumn(_) => {
                     let (name, ty) = match part {
                         ParsePart::Column(c) => {
@@ -94,18 +99,36 @@ impl Planner<'_> {
                             span,
                         ));
                     }
+                    let number = match ty {
+                        KqlType::Int | KqlType::Long => Some(r"-?\d+"),
+                        KqlType::Real | KqlType::Decimal => {
+                            Some(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+                        }
+                        _ => None,
+                    };
+                    let body = match number {
+                        // Strict kinds match a number by its shape ("27", not "27, x"); relaxed
+                        // prefers a number but lets anything else through, to become null.
+                        Some(n) if kind == Kind::Relaxed => format!("{n}|.*?"),
+                        Some(n) => n.to_string(),
+                        None if last && lazy => ".*".to_string(),
+                        None => any.to_string(),
+                    };
+                    regex.push_str(&format!("(?P<__kql_c{}>{body})", captures.len()));
                     captures.push((name, ty));
-                    regex.push_str(if last { "(.*)" } else { "(.*?)" });
                 }
             }
         }
-        if regex::Regex::new(&regex).is_err() {
-            return Err(error(
-                codes::INVALID_VALUE,
-                format!("the parse pattern is not a valid regular expression: {regex}"),
-                span,
-            ));
-        }
+        let compiled = match regex::Regex::new(&regex) {
+            Ok(r) => r,
+            Err(_) => {
+                return Err(error(
+                    codes::INVALID_VALUE,
+                    format!("the parse pattern is not a valid regular expression: {regex}"),
+                    span,
+                ));
+            }
+        };
         if captures.is_empty() {
             return Err(error(
                 codes::INVALID_QUERY,
@@ -113,6 +136,17 @@ impl Planner<'_> {
                 span,
             ));
         }
+        // regexp_match lists every group in order; find where each column's group is.
+        let positions: Vec<i64> = (0..captures.len())
+            .map(|k| {
+                let name = format!("__kql_c{k}");
+                compiled
+                    .capture_names()
+                    .skip(1)
+                    .position(|n| n == Some(name.as_str()))
+                    .map_or(0, |p| p as i64 + 1)
+            })
+            .collect();
         let mut exprs: Vec<Expr> = input.columns.iter().map(|c| column_ref(&c.name)).collect();
         exprs.push(regexp_match(text, lit(regex), None).alias(CAPTURES));
         let matched = input
@@ -127,7 +161,7 @@ impl Planner<'_> {
             .enumerate()
             .map(|(i, (_, ty))| {
                 let raw = TypedExpr::new(
-                    array_element(column_ref(CAPTURES), lit(i as i64 + 1)),
+                    array_element(column_ref(CAPTURES), lit(positions[i])),
                     KqlType::String,
                 );
                 TypedExpr::new(raw.convert_to(*ty), *ty)

@@ -87,15 +87,16 @@ fn tostring_of_each_type() {
     assert_eq!(text(call("tostring", vec![real(4.0)])), "4");
     assert_eq!(text(call("tostring", vec![real(1.5)])), "1.5");
     assert_eq!(text(call("tostring", vec![real(f64::NAN)])), "NaN");
-    // Datetimes in ISO 8601 with a fraction only when there is one; timespans as
+    // Datetimes in ISO 8601 with all seven fractional digits (reverse-function.md reverses
+    // tostring(datetime(2017-10-15 12:00)) into "Z0000000.00:00:21T51-01-7102"); timespans as
     // [-][d.]hh:mm:ss[.fffffff].
     assert_eq!(
         text(call("tostring", vec![dt("2017-01-01")])),
-        "2017-01-01T00:00:00Z"
+        "2017-01-01T00:00:00.0000000Z"
     );
     assert_eq!(
         text(call("tostring", vec![dt("2015-12-31 23:59:59.9")])),
-        "2015-12-31T23:59:59.9Z"
+        "2015-12-31T23:59:59.9000000Z"
     );
     assert_eq!(text(call("tostring", vec![ts("4d")])), "4.00:00:00");
     assert_eq!(text(call("tostring", vec![ts("-30m")])), "-00:30:00");
