@@ -6,6 +6,7 @@
 //! not JSON reads as the dynamic string holding it, as `parse_json` makes it; a null argument
 //! reads as a null value. Functions that need an array or a bag give null for anything else.
 
+mod build;
 mod expand;
 pub(crate) mod json;
 mod ops;
@@ -34,6 +35,7 @@ const DYNAMIC: Param = Param::Of(KqlType::Dynamic);
 
 /// Registers the dynamic functions.
 pub(crate) fn register(r: &mut Registry) {
+    build::register(r);
     r.add_scalar(ScalarFunction {
         name: "parse_json",
         doc: "Text read as JSON; text that is not JSON becomes a dynamic string.",
