@@ -151,9 +151,7 @@ impl Registry {
         name: &str,
         args: &[KqlType],
     ) -> Result<ResolvedScalar<'_>, FunctionError> {
-        let Some(function) = self.scalars.get(name) else {
-            return Err(self.unknown(name));
-        };
+        let function = self.scalars.get(name).ok_or_else(|| self.unknown(name))?;
         let (signature, result) = match_signatures(name, &function.signatures, args)?;
         Ok(ResolvedScalar {
             function,
@@ -168,9 +166,10 @@ impl Registry {
         name: &str,
         args: &[KqlType],
     ) -> Result<ResolvedAggregate<'_>, FunctionError> {
-        let Some(function) = self.aggregates.get(name) else {
-            return Err(self.unknown(name));
-        };
+        let function = self
+            .aggregates
+            .get(name)
+            .ok_or_else(|| self.unknown(name))?;
         let (signature, result) = match_signatures(name, &function.signatures, args)?;
         Ok(ResolvedAggregate {
             function,
@@ -187,23 +186,33 @@ impl Registry {
         ctx: &LowerContext,
         args: Vec<TypedExpr>,
     ) -> Result<TypedExpr, FunctionError> {
-        let sig = &resolved.function.signatures[resolved.signature];
-        let args = coerce_args(sig, args);
-        let expr = (resolved.function.lower)(ctx, resolved.signature, args)?;
-        Ok(TypedExpr::new(expr, resolved.result))
+        let f = resolved.function;
+        lower_call(
+            &f.signatures,
+            f.lower,
+            resolved.signature,
+            resolved.result,
+            ctx,
+            args,
+        )
     }
 
-    /// Lowers a resolved aggregate call.
+    /// Lowers a resolved aggregate call, as [`Registry::lower_scalar`] does a scalar one.
     pub fn lower_aggregate(
         &self,
         resolved: &ResolvedAggregate<'_>,
         ctx: &LowerContext,
         args: Vec<TypedExpr>,
     ) -> Result<TypedExpr, FunctionError> {
-        let sig = &resolved.function.signatures[resolved.signature];
-        let args = coerce_args(sig, args);
-        let expr = (resolved.function.lower)(ctx, resolved.signature, args)?;
-        Ok(TypedExpr::new(expr, resolved.result))
+        let f = resolved.function;
+        lower_call(
+            &f.signatures,
+            f.lower,
+            resolved.signature,
+            resolved.result,
+            ctx,
+            args,
+        )
     }
 
     fn unknown(&self, name: &str) -> FunctionError {
@@ -223,6 +232,20 @@ impl Registry {
             suggestion: kql_parser::suggest::closest(name, names).map(str::to_string),
         }
     }
+}
+
+/// Converts the arguments to the matched signature's parameter types and lowers the call.
+fn lower_call(
+    signatures: &[Signature],
+    lower: ScalarLowering,
+    signature: usize,
+    result: KqlType,
+    ctx: &LowerContext,
+    args: Vec<TypedExpr>,
+) -> Result<TypedExpr, FunctionError> {
+    let args = coerce_args(&signatures[signature], args);
+    let expr = lower(ctx, signature, args)?;
+    Ok(TypedExpr::new(expr, result))
 }
 
 fn coerce_args(sig: &Signature, args: Vec<TypedExpr>) -> Vec<TypedExpr> {
