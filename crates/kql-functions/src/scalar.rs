@@ -4,6 +4,7 @@ pub mod conditional;
 pub mod conversion;
 pub mod datetime;
 pub mod dynamic;
+pub mod hash;
 pub mod math;
 pub mod string;
 
@@ -15,6 +16,7 @@ pub(crate) fn register_all(registry: &mut Registry) {
     conversion::register(registry);
     datetime::register(registry);
     dynamic::register(registry);
+    hash::register(registry);
     math::register(registry);
     string::register(registry);
 }
@@ -98,9 +100,7 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "base64_encode_fromguid",
     "base64_decode_toguid",
     "hash",
-    "hash_sha256",
     "hash_sha1",
-    "hash_md5",
     "hash_xxhash64",
     "hash_combine",
     "hash_many",
