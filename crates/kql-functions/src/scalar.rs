@@ -4,6 +4,7 @@ pub mod conditional;
 pub mod conversion;
 pub mod datetime;
 pub mod dynamic;
+pub mod encoding;
 pub mod hash;
 pub mod math;
 pub mod string;
@@ -16,6 +17,7 @@ pub(crate) fn register_all(registry: &mut Registry) {
     conversion::register(registry);
     datetime::register(registry);
     dynamic::register(registry);
+    encoding::register(registry);
     hash::register(registry);
     math::register(registry);
     string::register(registry);
@@ -95,8 +97,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "parse_path",
     "url_encode",
     "url_decode",
-    "base64_encode_tostring",
-    "base64_decode_tostring",
     "base64_encode_fromguid",
     "base64_decode_toguid",
     "hash",
@@ -122,9 +122,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "parse_xml",
     "indexof_regex",
     "has_any_index",
-    "unicode_codepoints_from_string",
-    "unicode_codepoints_to_string",
-    "string_size",
     "strcmp",
     "make_string",
     "to_utf8",
