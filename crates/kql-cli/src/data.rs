@@ -101,18 +101,29 @@ pub(crate) async fn load_spec(
     spec: &DataSpec,
     settings: &LoadSettings,
 ) -> Result<Vec<Loaded>, Failure> {
-    if spec.path.as_os_str() == "-" {
+    // Standard input and pipes (`--data T=<(zcat x.gz)`) are read once, into memory, as JSON
+    // lines: reading infers the columns first, which needs a second pass.
+    let pipe = std::fs::metadata(&spec.path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if spec.path.as_os_str() == "-" || pipe {
+        let shown = if pipe {
+            spec.path.display().to_string()
+        } else {
+            "<stdin>".to_string()
+        };
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::Other(format!("cannot read data from standard input: {e}")))?;
+        let read = if pipe {
+            std::fs::File::open(&spec.path).and_then(|mut f| f.read_to_string(&mut text))
+        } else {
+            std::io::stdin().read_to_string(&mut text)
+        };
+        read.map_err(|e| Failure::Other(format!("cannot read data from {shown}: {e}")))?;
         let name = spec.name.clone().unwrap_or_else(|| "stdin".into());
         let source = JsonSource::Text {
-            name: "<stdin>".into(),
+            name: shown.clone(),
             text: text.into(),
         };
         let table = read_json(&[source], &options(&name, settings, None)).map_err(Failure::data)?;
-        return register(engine, &name, table, "<stdin>");
+        return register(engine, &name, table, &shown);
     }
     let plans = plan(spec)?;
     if let Some(name) = &spec.name

@@ -45,6 +45,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Explain { query }) => query.clone().or(cli.query.clone()),
         None => cli.query.clone(),
     };
+    let data_from_stdin = cli
+        .data
+        .iter()
+        .any(|d| data::DataSpec::parse(d).path.as_os_str() == "-");
+    let query_from_stdin =
+        query_arg.is_none() && cli.file.as_ref().is_none_or(|f| f.as_os_str() == "-");
+    if data_from_stdin && query_from_stdin {
+        return Err(Failure::Usage(
+            "--data - reads the data from standard input: give the query as an argument or \
+             with -f FILE"
+                .into(),
+        ));
+    }
     let query = query_text(query_arg, &cli)?;
     let now_nanos = cli.now_nanos()?;
     let engine = Engine::with_options(EngineOptions {

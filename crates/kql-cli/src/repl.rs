@@ -65,6 +65,7 @@ pub(crate) async fn run(engine: Arc<Engine>, cli: &Cli, load: LoadSettings) -> R
         settings.format = Format::Table;
     }
     let mut timing_on = cli.timing;
+    let mut interrupts = Interrupts::new();
 
     banner(&engine, cli.data.is_empty());
     loop {
@@ -83,7 +84,12 @@ pub(crate) async fn run(engine: Arc<Engine>, cli: &Cli, load: LoadSettings) -> R
             let _ = editor.history_mut().save(path);
         }
         if let Some(command) = input.strip_prefix('.') {
-            match run_command(command, &engine, &mut settings, &mut timing_on, &load).await {
+            let state = State {
+                settings: &mut settings,
+                timing_on: &mut timing_on,
+                interrupts: &mut interrupts,
+            };
+            match run_command(command, &engine, state, &load).await {
                 Ok(true) => continue,
                 Ok(false) => break,
                 Err(failure) => {
@@ -92,23 +98,81 @@ pub(crate) async fn run(engine: Arc<Engine>, cli: &Cli, load: LoadSettings) -> R
                 }
             }
         }
-        if let Err(failure) = run_query(&engine, input, &settings, timing_on).await {
+        if let Err(failure) = run_query(&engine, input, &settings, timing_on, &mut interrupts).await
+        {
             eprint!("{}", failure.render(true));
         }
     }
     Ok(())
 }
 
-/// Runs one query; Ctrl-C cancels it.
+/// Ctrl-C while a query runs. The handler is installed once, when the shell starts, so that
+/// SIGINT never ends the shell (at the prompt the line editor reads Ctrl-C as a key).
+struct Interrupts {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupts {
+    fn new() -> Self {
+        Self {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        }
+    }
+
+    /// Forgets Ctrl-C pressed before now (while results were printed).
+    async fn clear(&mut self) {
+        #[cfg(unix)]
+        if let Some(s) = &mut self.signal {
+            while let Ok(Some(())) = tokio::time::timeout(std::time::Duration::ZERO, s.recv()).await
+            {
+            }
+        }
+    }
+
+    /// Waits for Ctrl-C.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some(s) = &mut self.signal {
+            s.recv().await;
+            return;
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_ok() {
+            return;
+        }
+        std::future::pending::<()>().await;
+    }
+}
+
+/// The shell's settings that commands change.
+struct State<'a> {
+    settings: &'a mut Settings,
+    timing_on: &'a mut bool,
+    interrupts: &'a mut Interrupts,
+}
+
+/// Runs one query on a task of its own, so that Ctrl-C cancels it at once even while it
+/// computes.
 async fn run_query(
-    engine: &Engine,
+    engine: &Arc<Engine>,
     query: &str,
     settings: &Settings,
     timing_on: bool,
+    interrupts: &mut Interrupts,
 ) -> Result<(), Failure> {
+    interrupts.clear().await;
+    let task = {
+        let engine = Arc::clone(engine);
+        let query = query.to_string();
+        tokio::spawn(async move { timing::run(&engine, &query).await })
+    };
+    let abort = task.abort_handle();
     let result = tokio::select! {
-        r = timing::run(engine, query) => r,
-        _ = tokio::signal::ctrl_c() => {
+        r = task => r.map_err(|e| Failure::Other(format!("the query stopped: {e}")))?,
+        () = interrupts.next() => {
+            abort.abort();
             eprintln!("{}", style("cancelled").yellow());
             return Ok(());
         }
@@ -124,11 +188,15 @@ async fn run_query(
 /// Runs a dot command; `Ok(false)` means leave.
 async fn run_command(
     command: &str,
-    engine: &Engine,
-    settings: &mut Settings,
-    timing_on: &mut bool,
+    engine: &Arc<Engine>,
+    state: State<'_>,
     load: &LoadSettings,
 ) -> Result<bool, Failure> {
+    let State {
+        settings,
+        timing_on,
+        interrupts,
+    } = state;
     let (name, rest) = command
         .split_once(char::is_whitespace)
         .map_or((command, ""), |(n, r)| (n, r.trim()));
@@ -141,7 +209,7 @@ async fn run_command(
                 return Err(Failure::Usage(".schema needs a table name".into()));
             }
             let query = format!("{} | getschema", quoted(rest));
-            run_query(engine, &query, settings, false).await?;
+            run_query(engine, &query, settings, false, interrupts).await?;
         }
         "load" => {
             if rest.is_empty() {

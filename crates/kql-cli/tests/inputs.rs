@@ -372,6 +372,13 @@ fn json_lines_from_standard_input() {
         .assert()
         .success()
         .stdout("sum_Count\r\n7\r\n");
+    // Standard input cannot hold both the data and the query.
+    kql()
+        .args(["--data", "-"])
+        .write_stdin(JOBS)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give the query as an argument"));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! encodings: datetimes and timespans as strings, `dynamic` as JSON-encoded strings, real NaN
 //! and infinities as `"NaN"`/`"Infinity"`/`"-Infinity"`.
 
+use std::borrow::Cow;
 use std::io::Read as _;
 use std::path::Path;
 
@@ -115,7 +116,7 @@ pub fn read_api_response(
         let schema = canonical_schema(&columns);
         let mut report = LoadReport::default();
         let mut batches = Vec::new();
-        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        let mut rows: Vec<Vec<Cell<'_>>> = Vec::new();
         for (i, raw) in table.rows.iter().enumerate() {
             match row(raw.get(), &columns) {
                 Ok(cells) => rows.push(cells),
@@ -151,8 +152,8 @@ pub fn read_api_response(
     Ok(out)
 }
 
-fn row(raw: &str, columns: &[KqlColumn]) -> Result<Vec<Cell>, String> {
-    let values: Vec<&RawValue> =
+fn row<'a>(raw: &'a str, columns: &[KqlColumn]) -> Result<Vec<Cell<'a>>, String> {
+    let values: Vec<&'a RawValue> =
         serde_json::from_str(raw).map_err(|e| format!("expected an array of values: {e}"))?;
     if values.len() != columns.len() {
         return Err(format!(
@@ -178,17 +179,17 @@ fn row(raw: &str, columns: &[KqlColumn]) -> Result<Vec<Cell>, String> {
 
 /// The API sends `dynamic` as a JSON-encoded string; a string that is not JSON text is a
 /// dynamic string value.
-fn dynamic(raw: &str) -> Cell {
+fn dynamic(raw: &str) -> Cell<'_> {
     match string_of(raw) {
         Some(s) if s.is_empty() => Cell::Null,
         Some(s) => {
             if serde_json::from_str::<&RawValue>(&s).is_ok() {
-                Cell::Text(s.into_owned())
+                Cell::Text(s)
             } else {
-                Cell::Text(raw.to_string())
+                Cell::Text(Cow::Borrowed(raw))
             }
         }
         None if raw.trim() == "null" => Cell::Null,
-        None => Cell::Text(raw.to_string()),
+        None => Cell::Text(Cow::Borrowed(raw)),
     }
 }

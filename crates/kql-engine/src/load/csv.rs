@@ -3,6 +3,7 @@
 //! line. Columns are matched by header name; types come from the schema or from the values (a
 //! field that is JSON text of an object or array is `dynamic`, as Log Analytics exports save it).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,7 +44,7 @@ pub fn read_csv(paths: &[PathBuf], options: &LoadOptions) -> Result<LoadedTable,
     let mut reported = 0u64;
     let mut report = LoadReport::default();
     let mut batches = Vec::new();
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut rows: Vec<Vec<Cell<'static>>> = Vec::new();
     let several = paths.len() > 1;
     for path in paths {
         let display = path.display().to_string();
@@ -169,7 +170,7 @@ fn to_cells(
     headers: &[String],
     targets: &[Option<usize>],
     columns: &[KqlColumn],
-) -> Result<Vec<Cell>, String> {
+) -> Result<Vec<Cell<'static>>, String> {
     if record.len() != headers.len() {
         return Err(format!(
             "expected {} fields (as the header has), found {}",
@@ -177,7 +178,7 @@ fn to_cells(
             record.len()
         ));
     }
-    let mut cells: Vec<Cell> = columns.iter().map(|_| Cell::Null).collect();
+    let mut cells: Vec<Cell<'static>> = columns.iter().map(|_| Cell::Null).collect();
     for (field, target) in record.iter().zip(targets) {
         if let Some(i) = *target {
             let column = &columns[i];
@@ -189,9 +190,9 @@ fn to_cells(
 }
 
 /// A CSV field as a value of `ty`: an empty field is null (`""` for strings).
-fn text_cell(text: &str, ty: KqlType) -> Result<Cell, String> {
+fn text_cell(text: &str, ty: KqlType) -> Result<Cell<'static>, String> {
     if matches!(ty, KqlType::String | KqlType::Guid) {
-        return Ok(Cell::Text(text.to_string()));
+        return Ok(Cell::Text(Cow::Owned(text.to_string())));
     }
     let t = text.trim();
     if t.is_empty() {
@@ -206,14 +207,14 @@ fn text_cell(text: &str, ty: KqlType) -> Result<Cell, String> {
     };
     let bad = |what: &str| Err(format!("expected {what}, got {}", shown()));
     match ty {
-        KqlType::String | KqlType::Guid => Ok(Cell::Text(text.to_string())),
-        KqlType::Dynamic => Ok(Cell::Text(
+        KqlType::String | KqlType::Guid => Ok(Cell::Text(Cow::Owned(text.to_string()))),
+        KqlType::Dynamic => Ok(Cell::Text(Cow::Owned(
             if serde_json::from_str::<&RawValue>(t).is_ok() {
                 t.to_string()
             } else {
                 serde_json::Value::String(text.to_string()).to_string()
             },
-        )),
+        ))),
         KqlType::Bool => match kql_functions::udf::bool_of_text(t) {
             Some(b) => Ok(Cell::Bool(b)),
             None => bad("a bool"),
@@ -231,7 +232,7 @@ fn text_cell(text: &str, ty: KqlType) -> Result<Cell, String> {
             Err(_) => bad("a number"),
         },
         KqlType::Decimal => match t.parse::<f64>() {
-            Ok(_) => Ok(Cell::Text(t.to_string())),
+            Ok(_) => Ok(Cell::Text(Cow::Owned(t.to_string()))),
             Err(_) => bad("a number"),
         },
         KqlType::Datetime => match temporal::parse_datetime(t).and_then(|v| v.checked_mul(100)) {

@@ -513,7 +513,7 @@ fn document_records(text: &str, source: &JsonSource) -> Result<Vec<String>, Engi
 }
 
 fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
-    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(chunk.rows.len());
+    let mut rows: Vec<Vec<Cell<'_>>> = Vec::with_capacity(chunk.rows.len());
     let mut bad = Vec::new();
     let mut unknown: Vec<(String, usize, Pos)> = Vec::new();
     let mut hints: Vec<usize> = Vec::new();
@@ -529,10 +529,10 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
         }
         let before = rows.len();
         let result = rows_of(text, |fields| {
-            let mut cells: Vec<Cell> = (0..n).map(|_| Cell::Null).collect();
-            for (j, (key, raw)) in fields.iter().enumerate() {
-                let Some(i) = columns.find(key, hints.get(j).copied()) else {
-                    if !unknown.iter().any(|(k, _, _)| k == key) {
+            let mut cells: Vec<Cell<'_>> = (0..n).map(|_| Cell::Null).collect();
+            for (j, (key, raw)) in fields.into_iter().enumerate() {
+                let Some(i) = columns.find(&key, hints.get(j).copied()) else {
+                    if !unknown.iter().any(|(k, _, _)| *k == key) {
                         unknown.push((key.to_string(), chunk.source, *pos));
                     }
                     continue;
@@ -543,8 +543,12 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
                     hints.push(i);
                 }
                 let column = &columns.columns[i];
-                cells[i] =
-                    cell(raw, column.ty).map_err(|m| format!("column '{}': {m}", column.name))?;
+                // A value from the line stays borrowed; a mapped one is owned.
+                let parsed = match raw {
+                    Cow::Borrowed(r) => cell(r, column.ty),
+                    Cow::Owned(r) => cell(&r, column.ty).map(Cell::into_owned),
+                };
+                cells[i] = parsed.map_err(|m| format!("column '{}': {m}", column.name))?;
             }
             rows.push(cells);
             Ok(())

@@ -26,14 +26,28 @@ use crate::coerce::canonical_schema;
 const BATCH_ROWS: usize = 65_536;
 pub(super) const REPORTED_ERRORS: usize = 5;
 
-/// A parsed cell, ready to append.
-pub(super) enum Cell {
+/// A parsed cell, ready to append; text borrows from the line when it has no escapes.
+pub(super) enum Cell<'a> {
     Null,
     Bool(bool),
     Long(i64),
     Real(f64),
-    Text(String),
+    Text(Cow<'a, str>),
     Nanos(i64),
+}
+
+impl Cell<'_> {
+    /// The cell without borrows, to outlive its line.
+    pub(super) fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Null => Cell::Null,
+            Cell::Bool(b) => Cell::Bool(b),
+            Cell::Long(v) => Cell::Long(v),
+            Cell::Real(v) => Cell::Real(v),
+            Cell::Text(t) => Cell::Text(Cow::Owned(t.into_owned())),
+            Cell::Nanos(v) => Cell::Nanos(v),
+        }
+    }
 }
 
 /// Reads `path` (gzip detected by its magic bytes) into batches.
@@ -59,7 +73,7 @@ pub fn read_json_lines(
     let schema = canonical_schema(&columns);
     let mut report = LoadReport::default();
     let mut batches = Vec::new();
-    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(BATCH_ROWS);
+    let mut rows: Vec<Vec<Cell<'static>>> = Vec::with_capacity(BATCH_ROWS);
     for (n, line) in open(path)?.lines().enumerate() {
         let line_no = n + 1;
         let line = line.map_err(|e| load_error(Some(line_no), e.to_string()))?;
@@ -67,7 +81,7 @@ pub fn read_json_lines(
             continue;
         }
         match parse_row(&line, &columns, &index) {
-            Ok(cells) => rows.push(cells),
+            Ok(cells) => rows.push(cells.into_iter().map(Cell::into_owned).collect()),
             Err(message) if options.skip_bad_rows => {
                 report.skipped += 1;
                 if report.first_errors.len() < REPORTED_ERRORS {
@@ -129,28 +143,32 @@ fn parse_row(
     line: &str,
     columns: &[KqlColumn],
     index: &HashMap<&str, usize>,
-) -> Result<Vec<Cell>, String> {
-    let mut cells: Vec<Cell> = columns.iter().map(|_| Cell::Null).collect();
+) -> Result<Vec<Cell<'static>>, String> {
+    let mut cells: Vec<Cell<'static>> = columns.iter().map(|_| Cell::Null).collect();
     for (key, raw) in object(line)? {
         let Some(&i) = index.get(key.as_ref()) else {
             continue;
         };
         let column = &columns[i];
-        cells[i] =
-            cell(raw.get(), column.ty).map_err(|m| format!("column '{}': {m}", column.name))?;
+        cells[i] = cell(raw.get(), column.ty)
+            .map(Cell::into_owned)
+            .map_err(|m| format!("column '{}': {m}", column.name))?;
     }
     Ok(cells)
 }
 
 pub(super) fn string_of(raw: &str) -> Option<Cow<'_, str>> {
-    if raw.starts_with('"') {
-        serde_json::from_str::<Cow<'_, str>>(raw).ok()
-    } else {
-        None
+    if !raw.starts_with('"') {
+        return None;
     }
+    // Most strings have no escapes: their text is the raw text between the quotes.
+    if raw.len() >= 2 && raw.ends_with('"') && !raw[1..raw.len() - 1].contains(['\\', '"']) {
+        return Some(Cow::Borrowed(&raw[1..raw.len() - 1]));
+    }
+    serde_json::from_str::<Cow<'_, str>>(raw).ok()
 }
 
-pub(super) fn cell(raw: &str, ty: KqlType) -> Result<Cell, String> {
+pub(super) fn cell(raw: &str, ty: KqlType) -> Result<Cell<'_>, String> {
     let raw = raw.trim();
     if raw == "null" {
         return Ok(Cell::Null);
@@ -165,10 +183,10 @@ pub(super) fn cell(raw: &str, ty: KqlType) -> Result<Cell, String> {
     let bad = |what: &str| Err(format!("expected {what}, got {}", shown()));
     match ty {
         KqlType::String | KqlType::Guid => Ok(Cell::Text(match string_of(raw) {
-            Some(s) => s.into_owned(),
-            None => raw.to_string(),
+            Some(s) => s,
+            None => Cow::Borrowed(raw),
         })),
-        KqlType::Dynamic => Ok(Cell::Text(raw.to_string())),
+        KqlType::Dynamic => Ok(Cell::Text(Cow::Borrowed(raw))),
         KqlType::Bool => match raw {
             "true" => Ok(Cell::Bool(true)),
             "false" => Ok(Cell::Bool(false)),
@@ -192,7 +210,7 @@ pub(super) fn cell(raw: &str, ty: KqlType) -> Result<Cell, String> {
             let text = string_of(raw).unwrap_or(Cow::Borrowed(raw));
             match text.trim().parse::<f64>() {
                 Ok(v) if ty == KqlType::Real => Ok(Cell::Real(v)),
-                Ok(_) => Ok(Cell::Text(text.trim().to_string())),
+                Ok(_) => Ok(Cell::Text(Cow::Owned(text.trim().to_string()))),
                 Err(_) => bad("a number"),
             }
         }
@@ -216,7 +234,7 @@ pub(super) fn cell(raw: &str, ty: KqlType) -> Result<Cell, String> {
 pub(super) fn build_batch(
     columns: &[KqlColumn],
     schema: &datafusion::arrow::datatypes::SchemaRef,
-    rows: Vec<Vec<Cell>>,
+    rows: Vec<Vec<Cell<'_>>>,
 ) -> Result<RecordBatch, EngineError> {
     let n = rows.len();
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
