@@ -19,14 +19,20 @@ Modes:
            files); the time compared is its in-process parse+plan+execute (`--timing` total), the
            process wall time is shown beside it. DuckDB: views over read_parquet(...).
 
-DuckDB's time is `con.execute(sql)`, which runs the query and materializes the whole result inside
-DuckDB (no conversion to Python objects); kql's execute time likewise collects the result batches
-without formatting them.
+DuckDB's time is `con.execute(sql)` followed by `con.complete()`, which runs the query to its end
+and keeps the whole result inside DuckDB, with no conversion to Python objects (`execute()` alone
+stops at the first rows); kql's execute time likewise collects the result batches without
+formatting them. `--duck-timing explain-analyze` takes DuckDB's profiler total instead (the result
+is discarded, not collected: lower for queries with large results, q7 and q8).
 
-Correctness: each query's rows from kql (`--output jsonl`) and DuckDB (fetchall) are normalized
-(datetimes to 100 ns ISO text, dynamic/JSON values to canonical JSON, reals to 10 significant
-digits, timespans/intervals to microseconds, null strings to "") and compared as sorted multisets
-of rows; queries with ORDER BY are also compared in order.
+Other builds on the machine (cargo, rustc, linkers) distort timings on a few cores: measurements
+wait until none has run for 3 s, and one during which one started is taken again.
+
+Correctness: each query's rows from kql (`--output jsonl`, one more process per mode) and DuckDB
+(fetchmany) are normalized (datetimes to 100 ns ISO text, dynamic/JSON values to canonical JSON,
+reals to 10 significant digits, timespans/intervals to milliseconds, null strings to "") and
+compared as multisets of rows, with the column names; queries with ORDER BY are also compared in
+order.
 
 Load: the JSON-lines load speed (MB/s, rows/s) and peak RSS of both engines, each in its own
 process under /usr/bin/time -v: `kql --data T.jsonl 'T | count'` (load time from --timing) and a
@@ -41,7 +47,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import datetime
 import hashlib
 import json
 import os
