@@ -24,14 +24,25 @@ use kql_parser::temporal;
 /// A kernel: the argument arrays (all of the row count) in, the result array out.
 pub type Kernel = fn(&[ArrayRef]) -> Result<ArrayRef>;
 
-/// A scalar UDF defined by a [`Kernel`] and a fixed return type. Two are equal when their names
+/// A kernel that sees scalar arguments as scalars (so a constant needle or pattern is prepared
+/// once per batch, not once per row): the arguments and the row count in, that many rows out.
+pub type ColumnarKernel = fn(&[ColumnarValue], usize) -> Result<ArrayRef>;
+
+/// The two shapes of kernel a [`KernelUdf`] can wrap.
+#[derive(Debug, Clone, Copy)]
+enum KernelFn {
+    Arrays(Kernel),
+    Columnar(ColumnarKernel),
+}
+
+/// A scalar UDF defined by a kernel and a fixed return type. Two are equal when their names
 /// are: every `KernelUdf` has a name of its own.
 #[derive(Debug)]
 pub struct KernelUdf {
     name: &'static str,
     signature: Signature,
     return_type: DataType,
-    kernel: Kernel,
+    kernel: KernelFn,
 }
 
 impl KernelUdf {
@@ -46,7 +57,7 @@ impl KernelUdf {
             name,
             signature: Signature::exact(args, Volatility::Immutable),
             return_type,
-            kernel,
+            kernel: KernelFn::Arrays(kernel),
         }
     }
 
@@ -56,7 +67,17 @@ impl KernelUdf {
             name,
             signature: Signature::variadic_any(Volatility::Immutable),
             return_type,
-            kernel,
+            kernel: KernelFn::Arrays(kernel),
+        }
+    }
+
+    /// A UDF that takes any arguments and whose kernel reads them as DataFusion passes them.
+    pub fn columnar(name: &'static str, return_type: DataType, kernel: ColumnarKernel) -> Self {
+        Self {
+            name,
+            signature: Signature::variadic_any(Volatility::Immutable),
+            return_type,
+            kernel: KernelFn::Columnar(kernel),
         }
     }
 
@@ -99,12 +120,24 @@ impl ScalarUDFImpl for KernelUdf {
             .iter()
             .all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let rows = if all_scalar { 1 } else { args.number_rows };
-        let arrays = args
-            .args
-            .iter()
-            .map(|a| a.to_array(rows))
-            .collect::<Result<Vec<_>>>()?;
-        let out = (self.kernel)(&arrays)?;
+        let out = match self.kernel {
+            KernelFn::Arrays(kernel) => {
+                let arrays = args
+                    .args
+                    .iter()
+                    .map(|a| a.to_array(rows))
+                    .collect::<Result<Vec<_>>>()?;
+                kernel(&arrays)?
+            }
+            KernelFn::Columnar(kernel) => kernel(&args.args, rows)?,
+        };
+        if out.len() != rows {
+            return exec_err!(
+                "{}: kernel returned {} rows, expected {rows}",
+                self.name,
+                out.len()
+            );
+        }
         if all_scalar {
             Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
         } else {

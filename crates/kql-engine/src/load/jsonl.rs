@@ -9,8 +9,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, DurationNanosecondBuilder, Float64Builder, Int32Builder,
-    Int64Builder, StringBuilder, TimestampNanosecondBuilder,
+    ArrayRef, BooleanArray, DurationNanosecondArray, Float64Array, Int32Array, Int64Array,
+    StringBuilder, TimestampNanosecondArray,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
@@ -37,6 +37,14 @@ pub(super) enum Cell<'a> {
 }
 
 impl Cell<'_> {
+    /// The nanoseconds of a `datetime` or `timespan` cell; `None` for any other.
+    fn nanos(&self) -> Option<i64> {
+        match self {
+            Cell::Nanos(v) => Some(*v),
+            _ => None,
+        }
+    }
+
     /// The cell without borrows, to outlive its line.
     pub(super) fn into_owned(self) -> Cell<'static> {
         match self {
@@ -241,71 +249,53 @@ pub(super) fn build_batch(
     for (i, column) in columns.iter().enumerate() {
         let cells = rows.iter().map(|r| &r[i]);
         let array: ArrayRef = match column.ty {
-            KqlType::Bool => {
-                let mut b = BooleanBuilder::with_capacity(n);
-                cells.for_each(|c| {
-                    b.append_option(if let Cell::Bool(v) = c {
-                        Some(*v)
-                    } else {
-                        None
+            KqlType::Bool => Arc::new(
+                cells
+                    .map(|c| {
+                        if let Cell::Bool(v) = c {
+                            Some(*v)
+                        } else {
+                            None
+                        }
                     })
-                });
-                Arc::new(b.finish())
-            }
-            KqlType::Int => {
-                let mut b = Int32Builder::with_capacity(n);
-                cells.for_each(|c| {
-                    b.append_option(if let Cell::Long(v) = c {
-                        i32::try_from(*v).ok()
-                    } else {
-                        None
+                    .collect::<BooleanArray>(),
+            ),
+            KqlType::Int => Arc::new(
+                cells
+                    .map(|c| match c {
+                        Cell::Long(v) => i32::try_from(*v).ok(),
+                        _ => None,
                     })
-                });
-                Arc::new(b.finish())
-            }
-            KqlType::Long => {
-                let mut b = Int64Builder::with_capacity(n);
-                cells.for_each(|c| {
-                    b.append_option(if let Cell::Long(v) = c {
-                        Some(*v)
-                    } else {
-                        None
+                    .collect::<Int32Array>(),
+            ),
+            KqlType::Long => Arc::new(
+                cells
+                    .map(|c| {
+                        if let Cell::Long(v) = c {
+                            Some(*v)
+                        } else {
+                            None
+                        }
                     })
-                });
-                Arc::new(b.finish())
-            }
-            KqlType::Real => {
-                let mut b = Float64Builder::with_capacity(n);
-                cells.for_each(|c| {
-                    b.append_option(match c {
+                    .collect::<Int64Array>(),
+            ),
+            KqlType::Real => Arc::new(
+                cells
+                    .map(|c| match c {
                         Cell::Real(v) => Some(*v),
                         Cell::Long(v) => Some(*v as f64),
                         _ => None,
                     })
-                });
-                Arc::new(b.finish())
-            }
-            KqlType::Datetime => {
-                let mut b = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
-                cells.for_each(|c| {
-                    b.append_option(if let Cell::Nanos(v) = c {
-                        Some(*v)
-                    } else {
-                        None
-                    })
-                });
-                Arc::new(b.finish())
-            }
+                    .collect::<Float64Array>(),
+            ),
+            KqlType::Datetime => Arc::new(
+                cells
+                    .map(Cell::nanos)
+                    .collect::<TimestampNanosecondArray>()
+                    .with_timezone("UTC"),
+            ),
             KqlType::Timespan => {
-                let mut b = DurationNanosecondBuilder::with_capacity(n);
-                cells.for_each(|c| {
-                    b.append_option(if let Cell::Nanos(v) = c {
-                        Some(*v)
-                    } else {
-                        None
-                    })
-                });
-                Arc::new(b.finish())
+                Arc::new(cells.map(Cell::nanos).collect::<DurationNanosecondArray>())
             }
             KqlType::String | KqlType::Guid | KqlType::Dynamic | KqlType::Decimal => {
                 let mut b = StringBuilder::with_capacity(n, n * 16);

@@ -1,103 +1,23 @@
-//! The plumbing the string UDFs share: a UDF type whose kernel sees scalars as scalars (so a
-//! constant needle or pattern is prepared once per batch, not once per row), uniform access to
+//! The plumbing the string UDFs share: a macro defining each as a columnar
+//! [`crate::udf::KernelUdf`] (its kernel sees scalars as scalars), uniform access to
 //! `Utf8` / `LargeUtf8` / `Utf8View` arguments, case folding, and a cache of compiled regexes.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Int64Array, LargeStringArray, StringArray, StringViewArray,
+    Array, AsArray, Int64Array, LargeStringArray, StringArray, StringViewArray,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue, exec_err};
-use datafusion::logical_expr::{
-    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::logical_expr::{ColumnarValue, Expr};
 use regex::Regex;
 
 use crate::{FunctionError, TypedExpr};
 
-/// A kernel: the arguments as DataFusion passes them (scalars stay scalars) and the row count;
-/// the result array of that many rows.
-pub(crate) type Kernel = fn(&[ColumnarValue], usize) -> Result<ArrayRef>;
-
-/// A UDF over [`Kernel`]: takes any arguments (the kernel reads them with [`StrArg`] and
-/// [`IntArg`]) and has a fixed return type. Equal by name, as every one has its own.
-#[derive(Debug)]
-pub(crate) struct StringUdf {
-    name: &'static str,
-    signature: Signature,
-    return_type: DataType,
-    kernel: Kernel,
-}
-
-impl StringUdf {
-    pub(crate) fn new(name: &'static str, return_type: DataType, kernel: Kernel) -> Self {
-        Self {
-            name,
-            signature: Signature::variadic_any(Volatility::Immutable),
-            return_type,
-            kernel,
-        }
-    }
-
-    pub(crate) fn into_udf(self) -> Arc<ScalarUDF> {
-        Arc::new(ScalarUDF::new_from_impl(self))
-    }
-}
-
-impl PartialEq for StringUdf {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for StringUdf {}
-
-impl std::hash::Hash for StringUdf {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.name.hash(state);
-    }
-}
-
-impl ScalarUDFImpl for StringUdf {
-    fn name(&self) -> &str {
-        self.name
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(self.return_type.clone())
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let all_scalar = args
-            .args
-            .iter()
-            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
-        let rows = if all_scalar { 1 } else { args.number_rows };
-        let out = (self.kernel)(&args.args, rows)?;
-        if out.len() != rows {
-            return exec_err!(
-                "{}: kernel returned {} rows, expected {rows}",
-                self.name,
-                out.len()
-            );
-        }
-        if all_scalar {
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
-        } else {
-            Ok(ColumnarValue::Array(out))
-        }
-    }
-}
-
-/// Defines `fn $name() -> Arc<ScalarUDF>` returning one shared [`StringUdf`].
+/// Defines `fn $name() -> Arc<ScalarUDF>` returning one shared columnar [`crate::udf::KernelUdf`].
 macro_rules! string_udf {
     ($(#[$doc:meta])* $name:ident = $udf_name:literal, $ret:expr, $kernel:expr) => {
         $(#[$doc])*
@@ -105,7 +25,7 @@ macro_rules! string_udf {
             static UDF: std::sync::OnceLock<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> =
                 std::sync::OnceLock::new();
             std::sync::Arc::clone(UDF.get_or_init(|| {
-                crate::scalar::string::kernel::StringUdf::new($udf_name, $ret, $kernel).into_udf()
+                crate::udf::KernelUdf::columnar($udf_name, $ret, $kernel).into_udf()
             }))
         }
     };
