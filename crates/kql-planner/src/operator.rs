@@ -165,13 +165,7 @@ impl Planner<'_> {
                 exprs.push(new_expr);
                 columns.push(KqlColumn::new(name, value.ty));
             }
-            let plan = current
-                .builder()
-                .project(exprs)
-                .or_internal(span)?
-                .build()
-                .or_internal(span)?;
-            current = Tabular { plan, columns };
+            current = current.project(exprs, columns, span)?;
         }
         Ok(current)
     }
@@ -202,13 +196,7 @@ impl Planner<'_> {
             exprs.push(finish(&value, &schema).alias(&name));
             columns.push(KqlColumn::new(name, value.ty));
         }
-        let plan = input
-            .builder()
-            .project(exprs)
-            .or_internal(span)?
-            .build()
-            .or_internal(span)?;
-        Ok(Tabular { plan, columns })
+        input.project(exprs, columns, span)
     }
 
     /// `distinct a, b` / `distinct *`.

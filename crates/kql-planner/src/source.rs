@@ -86,13 +86,7 @@ impl Planner<'_> {
                     exprs.push(crate::expr::canonical(value.expr.clone(), value.ty).alias(&name));
                     columns.push(KqlColumn::new(name, value.ty));
                 }
-                let plan = input
-                    .builder()
-                    .project(exprs)
-                    .or_internal(s.span)?
-                    .build()
-                    .or_internal(s.span)?;
-                Ok(Tabular { plan, columns })
+                input.project(exprs, columns, s.span)
             }
             SourceKind::Range(r) => self.range(r, s.span),
             SourceKind::Union(u) => self.union(None, u, s.span),

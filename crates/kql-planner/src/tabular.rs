@@ -5,6 +5,9 @@ use std::sync::Arc;
 use datafusion::common::Column;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder};
 use kql_functions::{KqlType, TypedExpr};
+use kql_parser::Span;
+
+use crate::error::{OrInternal, PResult};
 
 /// A column of a tabular result: its KQL name and type.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,6 +61,22 @@ impl Tabular {
     /// A builder over this plan.
     pub fn builder(&self) -> LogicalPlanBuilder {
         LogicalPlanBuilder::new_from_arc(Arc::new(self.plan.clone()))
+    }
+
+    /// This plan projected to `exprs`, which the caller names and types as `columns`.
+    pub(crate) fn project(
+        &self,
+        exprs: Vec<Expr>,
+        columns: Vec<KqlColumn>,
+        span: Span,
+    ) -> PResult<Tabular> {
+        let plan = self
+            .builder()
+            .project(exprs)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        Ok(Tabular { plan, columns })
     }
 }
 

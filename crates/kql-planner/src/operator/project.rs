@@ -4,7 +4,7 @@
 use kql_parser::Span;
 use kql_parser::ast::{ColumnPattern, Rename, ReorderItem, ReorderOrder};
 
-use crate::error::{OrInternal, PResult, codes, error};
+use crate::error::{PResult, codes, error};
 use crate::naming::wildcard_match;
 use crate::tabular::column_ref;
 use crate::{KqlColumn, Tabular};
@@ -31,13 +31,7 @@ fn select(input: Tabular, keep: impl Fn(&KqlColumn) -> bool, span: Span) -> PRes
         .iter()
         .map(|c| column_ref(&c.name))
         .collect::<Vec<_>>();
-    let plan = input
-        .builder()
-        .project(exprs)
-        .or_internal(span)?
-        .build()
-        .or_internal(span)?;
-    Ok(Tabular { plan, columns })
+    input.project(exprs, columns, span)
 }
 
 pub(super) fn project_away(
@@ -99,13 +93,7 @@ pub(super) fn project_rename(renames: &[Rename], input: Tabular, span: Span) -> 
         exprs.push(column_ref(&c.name).alias(&name));
         columns.push(KqlColumn::new(name, c.ty));
     }
-    let plan = input
-        .builder()
-        .project(exprs)
-        .or_internal(span)?
-        .build()
-        .or_internal(span)?;
-    Ok(Tabular { plan, columns })
+    input.project(exprs, columns, span)
 }
 
 /// The listed columns first (a pattern's matches ordered as asked), then the rest as they were.
@@ -144,16 +132,7 @@ pub(super) fn project_reorder(
         .iter()
         .map(|c| column_ref(&c.name))
         .collect::<Vec<_>>();
-    let plan = input
-        .builder()
-        .project(exprs)
-        .or_internal(span)?
-        .build()
-        .or_internal(span)?;
-    Ok(Tabular {
-        plan,
-        columns: ordered,
-    })
+    input.project(exprs, ordered, span)
 }
 
 /// "Granny" order: digit runs compare as numbers, so `a2` comes before `a10`.
