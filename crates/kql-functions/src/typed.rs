@@ -86,12 +86,18 @@ impl TypedExpr {
     /// its quotes, other `dynamic` values as JSON text; numbers, datetimes and timespans in
     /// KQL's text forms.
     pub fn to_text(&self) -> Expr {
-        let text = match self.ty {
+        coalesce(vec![self.text_or_null(), lit("")])
+    }
+
+    /// [`Self::to_text`] without the `""` for null: for a comparison with a non-empty constant,
+    /// where null and `""` give the same answer and the `coalesce` would make DataFusion's
+    /// simplifier evaluate (and, for `dynamic`, parse) the value twice per row.
+    pub fn text_or_null(&self) -> Expr {
+        match self.ty {
             KqlType::String | KqlType::Guid => self.expr.clone(),
             KqlType::Dynamic => json::json_as_text_udf().call(self.accessor_args()),
             _ => crate::scalar::conversion::format_value(self.expr.clone(), self.ty),
-        };
-        coalesce(vec![text, lit("")])
+        }
     }
 
     /// The value as `target`, for an implicit conversion (`int` → `long`, `dynamic` → `long`, …)

@@ -3,6 +3,7 @@
 mod binary;
 mod call;
 mod literal;
+mod predicate;
 
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::logical_expr::{Expr, ExprSchemable as _, cast};
@@ -10,6 +11,8 @@ use datafusion::prelude::lit;
 use kql_functions::{KqlType, TypedExpr};
 use kql_parser::Span;
 use kql_parser::ast::{Expr as AstExpr, ExprKind, Ident, UnaryOp};
+
+pub(crate) use predicate::filter_predicate;
 
 use crate::Tabular;
 use crate::error::{PResult, codes, error};

@@ -32,7 +32,7 @@ impl Planner<'_> {
                 let p = crate::expr::binary_as_bool(p, predicate.span)?;
                 let plan = input
                     .builder()
-                    .filter(p)
+                    .filter(crate::expr::filter_predicate(p))
                     .or_internal(span)?
                     .build()
                     .or_internal(span)?;

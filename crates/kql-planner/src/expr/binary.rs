@@ -276,6 +276,15 @@ fn convert_for_compare(v: &TypedExpr, target: KqlType, span: Span) -> PResult<Ex
     }
 }
 
+/// Whether `v` is a constant non-empty string.
+fn non_empty_text(v: &TypedExpr) -> bool {
+    v.ty == KqlType::String
+        && matches!(
+            constant(&v.expr),
+            Some(ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s))) if !s.is_empty()
+        )
+}
+
 /// Comparisons. `==` is false when exactly one side is null and null when both are; `!=` is true
 /// when exactly one side is null and null when both are (KQL's rules, unlike SQL's).
 fn compare(op: BinaryOp, l: TypedExpr, r: TypedExpr, span: Span) -> PResult<TypedExpr> {
@@ -292,8 +301,21 @@ fn compare(op: BinaryOp, l: TypedExpr, r: TypedExpr, span: Span) -> PResult<Type
         }
         return Err(d);
     };
-    let a = convert_for_compare(&l, ty, span)?;
-    let b = convert_for_compare(&r, ty, span)?;
+    let equality = matches!(op, BinaryOp::Eq | BinaryOp::NotEq);
+    let (a, b) = match (non_empty_text(&l), non_empty_text(&r)) {
+        // `d.key == "x"`: a missing member compares like "" would, so the text needs no
+        // `coalesce` (which the simplifier turns into a CASE that parses the JSON twice).
+        (false, true) if equality && ty == KqlType::String && l.ty == KqlType::Dynamic => {
+            (l.text_or_null(), r.expr.clone())
+        }
+        (true, false) if equality && ty == KqlType::String && r.ty == KqlType::Dynamic => {
+            (l.expr.clone(), r.text_or_null())
+        }
+        _ => (
+            convert_for_compare(&l, ty, span)?,
+            convert_for_compare(&r, ty, span)?,
+        ),
+    };
     let df_op = match op {
         BinaryOp::Eq => DfOp::Eq,
         BinaryOp::NotEq => DfOp::NotEq,
