@@ -5,13 +5,15 @@ use std::sync::{Arc, RwLock};
 
 use datafusion::catalog::TableProvider;
 use datafusion::datasource::provider_as_source;
-use kql_planner::{Catalog, KqlColumn, TableEntry};
+use kql_planner::{Catalog, KqlColumn, ShreddedMember, TableEntry};
 
 /// A registered table: its provider and KQL columns.
 #[derive(Clone)]
 pub(crate) struct Registered {
     pub(crate) provider: Arc<dyn TableProvider>,
     pub(crate) columns: Vec<KqlColumn>,
+    /// Members of its `dynamic` columns held as child columns of the provider.
+    pub(crate) members: Vec<ShreddedMember>,
 }
 
 /// Tables by KQL name (case-sensitive).
@@ -26,6 +28,7 @@ impl Catalog for Tables {
         tables.get(name).map(|t| TableEntry {
             source: provider_as_source(Arc::clone(&t.provider)),
             columns: t.columns.clone(),
+            members: t.members.clone(),
         })
     }
 

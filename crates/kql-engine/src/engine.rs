@@ -12,7 +12,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 use kql_functions::{KqlType, Registry};
 use kql_parser::ast::Script;
-use kql_planner::{KqlColumn, PlannedQuery, Planner};
+use kql_planner::{KqlColumn, PlannedQuery, Planner, ShreddedMember};
 
 use crate::catalog::{Registered, Tables};
 use crate::coerce::{canonical_schema, coerce_batch, kql_columns};
@@ -137,16 +137,17 @@ impl Engine {
             }
             coerced.push(coerce_batch(b, &columns, &schema)?);
         }
+        let shredded = crate::shred::shred(&columns, schema, coerced, self.options.threads)?;
         // Spread the batches over partitions so scans run on every thread.
         let partitions = self.options.threads.max(1);
         let mut parts: Vec<Vec<RecordBatch>> =
-            vec![Vec::new(); partitions.min(coerced.len().max(1))];
+            vec![Vec::new(); partitions.min(shredded.batches.len().max(1))];
         let count = parts.len();
-        for (i, b) in coerced.into_iter().enumerate() {
+        for (i, b) in shredded.batches.into_iter().enumerate() {
             parts[i % count].push(b);
         }
-        let table = MemTable::try_new(Arc::clone(&schema), parts)?;
-        self.insert(name, Arc::new(table), columns)
+        let table = MemTable::try_new(shredded.schema, parts)?;
+        self.insert(name, Arc::new(table), columns, shredded.members)
     }
 
     /// Registers any DataFusion table provider; its KQL columns come from its Arrow schema.
@@ -156,7 +157,7 @@ impl Engine {
         provider: Arc<dyn TableProvider>,
     ) -> Result<(), EngineError> {
         let columns = kql_columns(&provider.schema())?;
-        self.insert(name, provider, columns)
+        self.insert(name, provider, columns, Vec::new())
     }
 
     /// Registers a Parquet file or directory, read lazily at each query (filters on it are
@@ -332,7 +333,7 @@ impl Engine {
             };
             self.register_columns(name, columns.clone(), batches)?;
         } else {
-            self.insert(name, df.into_view(), columns.clone())?;
+            self.insert(name, df.into_view(), columns.clone(), Vec::new())?;
         }
         Ok(columns)
     }
@@ -342,13 +343,21 @@ impl Engine {
         name: &str,
         provider: Arc<dyn TableProvider>,
         columns: Vec<KqlColumn>,
+        members: Vec<ShreddedMember>,
     ) -> Result<(), EngineError> {
         let mut tables = self
             .tables
             .by_name
             .write()
             .map_err(|_| EngineError::Register("table catalog is poisoned".into()))?;
-        tables.insert(name.to_string(), Registered { provider, columns });
+        tables.insert(
+            name.to_string(),
+            Registered {
+                provider,
+                columns,
+                members,
+            },
+        );
         Ok(())
     }
 

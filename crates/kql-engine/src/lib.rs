@@ -44,6 +44,7 @@ mod error;
 pub mod load;
 pub mod output;
 mod result;
+mod shred;
 
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;

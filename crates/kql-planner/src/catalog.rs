@@ -14,6 +14,35 @@ pub struct TableEntry {
     /// The columns in order with their KQL types. Their Arrow types in `source` may differ from
     /// the canonical ones (Utf8View for string, say); the scan casts them.
     pub columns: Vec<KqlColumn>,
+    /// Members of `dynamic` columns that `source` also holds as child columns of their own
+    /// (see [`ShreddedMember`]); empty for most tables.
+    pub members: Vec<ShreddedMember>,
+}
+
+/// A top-level member of a `dynamic` column, extracted at load time into a column of its own so
+/// that `d.key == "x"` and `tostring(d.key)` scan a string column instead of parsing JSON.
+///
+/// The child column `field` of the table's source holds, row by row, exactly what
+/// `json_as_text(column, key)` gives: a string member without its quotes, any other member as
+/// its JSON text, null where the member is missing or JSON `null`. It is not one of the
+/// table's KQL columns: the planner reads it only in place of that accessor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShreddedMember {
+    /// The `dynamic` column.
+    pub column: String,
+    /// The member's key (case-sensitive).
+    pub key: String,
+    /// The child column's field name in the table's source.
+    pub field: String,
+}
+
+impl ShreddedMember {
+    /// The member `key` of `column`, with the field name the engine gives such child columns.
+    pub fn new(column: impl Into<String>, key: impl Into<String>) -> Self {
+        let (column, key) = (column.into(), key.into());
+        let field = format!("__kql_member:{column}:{key}");
+        Self { column, key, field }
+    }
 }
 
 impl std::fmt::Debug for TableEntry {

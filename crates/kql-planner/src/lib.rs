@@ -19,10 +19,11 @@ mod naming;
 mod operator;
 mod planner;
 mod scope;
+mod shredded;
 mod source;
 mod tabular;
 
-pub use catalog::{Catalog, TableEntry};
+pub use catalog::{Catalog, ShreddedMember, TableEntry};
 pub use error::codes;
 pub use planner::{PlannedQuery, Planner};
 pub use tabular::{KqlColumn, Tabular};

@@ -14,8 +14,9 @@ use crate::error::{OrInternal, PResult, codes, error};
 use crate::naming::{Namer, wildcard_match};
 use crate::planner::{FunctionExt, Planner};
 use crate::scope::Binding;
+use crate::shredded;
 use crate::tabular::column_ref;
-use crate::{KqlColumn, Tabular};
+use crate::{KqlColumn, ShreddedMember, Tabular};
 
 impl Tabular {
     /// No columns, one row: the input of `print` and of scalar `let`s.
@@ -34,10 +35,34 @@ impl Tabular {
 
 impl Planner<'_> {
     /// A tabular expression: its source, then each operator.
+    ///
+    /// A table's shredded `dynamic` members (see [`crate::shredded`]) are read from their child
+    /// columns by the operators that start the query, up to the first that cannot read them.
     pub(crate) fn query(&mut self, q: &Query) -> PResult<Tabular> {
-        let mut t = self.source(&q.source)?;
+        let (mut t, mut members) = match (&q.source.kind, q.operators.first()) {
+            (SourceKind::Table(id), Some(op)) if shredded::reads_members(&op.kind) => {
+                self.table_with_members(id)?
+            }
+            _ => (self.source(&q.source)?, Vec::new()),
+        };
         for op in &q.operators {
+            if !members.is_empty() && !shredded::reads_members(&op.kind) {
+                t = shredded::drop_members(t, op.span)?;
+                members.clear();
+            }
             t = self.operator(op, t)?;
+            if !members.is_empty() {
+                t.plan = shredded::read_members(t.plan, &members, op.span)?;
+                if !shredded::keeps_members(&op.kind) {
+                    if t.plan.schema().fields().len() != t.columns.len() {
+                        t = shredded::drop_members(t, op.span)?;
+                    }
+                    members.clear();
+                }
+            }
+        }
+        if !members.is_empty() {
+            t = shredded::drop_members(t, q.span)?;
         }
         Ok(t)
     }
@@ -111,15 +136,24 @@ impl Planner<'_> {
 
     /// A table, tabular `let`, or `as` name.
     pub(crate) fn table(&mut self, id: &Ident) -> PResult<Tabular> {
+        self.scan(id, false).map(|(t, _)| t)
+    }
+
+    /// [`Self::table`], with the child columns of a table's shredded members after its columns.
+    fn table_with_members(&mut self, id: &Ident) -> PResult<(Tabular, Vec<ShreddedMember>)> {
+        self.scan(id, true)
+    }
+
+    fn scan(&mut self, id: &Ident, with_members: bool) -> PResult<(Tabular, Vec<ShreddedMember>)> {
         match self.scopes.get(&id.name) {
-            Some(Binding::Tabular(t)) => return Ok(t.clone()),
+            Some(Binding::Tabular(t)) => return Ok((t.clone(), Vec::new())),
             Some(Binding::Function(f)) if f.params.is_empty() && f.body_is_tabular() => {
                 let f = Rc::clone(f);
                 let call = kql_parser::ast::Call {
                     name: id.clone(),
                     args: Vec::new(),
                 };
-                return self.call_tabular_function(&f, &call, id.span);
+                return Ok((self.call_tabular_function(&f, &call, id.span)?, Vec::new()));
             }
             _ => {}
         }
@@ -156,15 +190,25 @@ impl Planner<'_> {
             };
             exprs.push(expr.alias(&column.name));
         }
+        let members = if with_members {
+            entry.members
+        } else {
+            Vec::new()
+        };
+        for m in &members {
+            let field = Expr::Column(Column::new(Some(reference.clone()), m.field.as_str()));
+            exprs.push(field.alias(&m.field));
+        }
         let plan = builder
             .project(exprs)
             .or_internal(id.span)?
             .build()
             .or_internal(id.span)?;
-        Ok(Tabular {
+        let t = Tabular {
             plan,
             columns: entry.columns,
-        })
+        };
+        Ok((t, members))
     }
 
     fn table_function(&mut self, call: &kql_parser::ast::Call, span: Span) -> PResult<Tabular> {

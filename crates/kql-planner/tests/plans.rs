@@ -27,6 +27,7 @@ fn table(columns: &[(&str, KqlType)]) -> TableEntry {
     TableEntry {
         source: provider_as_source(Arc::new(provider)),
         columns,
+        members: Vec::new(),
     }
 }
 
