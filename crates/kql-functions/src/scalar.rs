@@ -6,6 +6,7 @@ pub mod datetime;
 pub mod dynamic;
 pub mod encoding;
 pub mod hash;
+pub mod ip;
 pub mod math;
 pub mod string;
 
@@ -19,6 +20,7 @@ pub(crate) fn register_all(registry: &mut Registry) {
     dynamic::register(registry);
     encoding::register(registry);
     hash::register(registry);
+    ip::register(registry);
     math::register(registry);
     string::register(registry);
 }
@@ -78,68 +80,26 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "rank_tdigest",
     "dcount_hll",
     "parse_user_agent",
-    "parse_ipv4",
-    "parse_ipv6",
-    "ipv4_compare",
-    "ipv4_is_match",
-    "ipv4_is_private",
-    "ipv4_is_in_range",
-    "ipv6_compare",
-    "ipv6_is_match",
-    "format_ipv4",
-    "format_ipv4_mask",
-    "has_ipv4",
-    "has_ipv4_prefix",
-    "has_any_ipv4",
-    "has_any_ipv4_prefix",
     "parse_url",
     "parse_urlquery",
     "parse_path",
     "url_encode",
     "url_decode",
-    "base64_encode_fromguid",
-    "base64_decode_toguid",
-    "hash",
     "hash_sha1",
-    "hash_xxhash64",
     "hash_combine",
     "hash_many",
     "pack_all",
     "bag_unpack",
-    "bag_set_key",
-    "array_iff",
-    "array_rotate_left",
-    "array_rotate_right",
-    "array_shift_left",
-    "array_shift_right",
-    "array_split",
-    "jaccard_index",
     "datetime_local_to_utc",
     "datetime_utc_to_local",
     "todatetime_from_unix",
-    "translate",
-    "parse_csv",
     "parse_xml",
-    "indexof_regex",
-    "has_any_index",
-    "strcmp",
     "make_string",
     "to_utf8",
-    "bitset_count_ones",
-    "binary_and",
-    "binary_or",
-    "binary_xor",
-    "binary_not",
-    "binary_shift_left",
-    "binary_shift_right",
     "rand",
-    "gamma",
-    "loggamma",
     "beta_cdf",
     "beta_inv",
     "beta_pdf",
-    "erf",
-    "erfc",
     "welch_test",
     "column_ifexists",
     "columnifexists",

@@ -10,6 +10,7 @@ mod build;
 mod expand;
 pub(crate) mod json;
 mod ops;
+mod reshape;
 
 pub use expand::{INDEX_FIELD, mv_expand, value_field};
 
@@ -35,6 +36,7 @@ const DYNAMIC: Param = Param::Of(KqlType::Dynamic);
 
 /// Registers the dynamic functions.
 pub(crate) fn register(r: &mut Registry) {
+    reshape::register(r);
     build::register(r);
     r.add_scalar(ScalarFunction {
         name: "parse_json",

@@ -1,5 +1,7 @@
 //! Encodings of text: base64, UTF-8 size, Unicode code points.
 
+mod bytes;
+
 use std::sync::{Arc, OnceLock};
 
 use base64::Engine as _;
@@ -15,6 +17,7 @@ use crate::{KqlType, Param, Registry, Returns, ScalarFunction, Signature, TypedE
 
 /// Registers the encoding functions.
 pub(crate) fn register(r: &mut Registry) {
+    bytes::register(r);
     r.add_scalar(ScalarFunction {
         name: "base64_encode_tostring",
         doc: "The UTF-8 bytes of the text in base64 (with padding).",

@@ -4,6 +4,7 @@
 //! also bins timespans and datetimes and must give null, not an error, for a bad size.
 
 mod bin;
+mod special;
 
 use datafusion::functions::expr_fn as df;
 use datafusion::logical_expr::{Expr, cast, lit, not, when};
@@ -44,6 +45,7 @@ pub(crate) fn register(r: &mut Registry) {
     register_rounding(r);
     register_real_functions(r);
     register_min_max(r);
+    special::register(r);
 }
 
 fn register_binning(r: &mut Registry) {

@@ -5,9 +5,11 @@
 //! types as "scalar" (`strcat`, `indexof`, `reverse`, …) take any type and convert it with
 //! `tostring` semantics, as the pages say they "forcibly" do.
 
-mod kernel;
+pub(crate) mod kernel;
+mod lookup;
 mod ops;
 mod regex_fns;
+mod rewrite;
 mod text;
 
 use datafusion::functions::expr_fn as df;
@@ -30,6 +32,7 @@ const MAX_CONCAT: usize = 64;
 
 /// Registers the string functions.
 pub(crate) fn register(r: &mut Registry) {
+    register_lookup_and_rewrite(r);
     r.add_scalar(ScalarFunction {
         name: "strlen",
         doc: "The number of Unicode code points in a string.",
@@ -275,6 +278,64 @@ fn regex_call(
 }
 
 /// Every argument as text (`tostring` semantics: null becomes `""`).
+/// `has_any_index`, `indexof_regex`, `strcmp`, `translate`, `regex_quote`, `parse_csv`.
+fn register_lookup_and_rewrite(r: &mut Registry) {
+    r.add_scalar(ScalarFunction {
+        name: "has_any_index",
+        doc: "The index in an array of terms of the first one the string has (as `has` \
+              matches), -1 if none.",
+        signatures: vec![Signature::new(
+            [Param::Any, Param::Of(KqlType::Dynamic)],
+            Returns::Type(KqlType::Long),
+        )],
+        lower: |_, _, args| Ok(lookup::has_any_index_udf().call(text_then_exprs(args))),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "indexof_regex",
+        doc: "The 0-based index of a regex match in a string, or -1: \
+              `indexof_regex(source, regex [, start [, length [, occurrence]]])`.",
+        signatures: vec![
+            Signature::new(
+                [Param::Any, STRING, LONG, LONG, LONG],
+                Returns::Type(KqlType::Long),
+            )
+            .optional(3),
+        ],
+        lower: |_, _, args| Ok(lookup::indexof_regex_udf().call(text_then_exprs(args))),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "strcmp",
+        doc: "-1, 0 or 1 as the first string sorts before, with or after the second.",
+        signatures: vec![Signature::new(
+            [STRING, STRING],
+            Returns::Type(KqlType::Int),
+        )],
+        lower: |_, _, args| Ok(lookup::strcmp_udf().call(texts(&args))),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "translate",
+        doc: "The source with each character of the search list replaced by the one at the \
+              same place in the replacement list: `translate(search, replacement, source)`.",
+        signatures: vec![Signature::new(
+            [STRING, STRING, STRING],
+            Returns::Type(KqlType::String),
+        )],
+        lower: |_, _, args| Ok(rewrite::translate_udf().call(texts(&args))),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "regex_quote",
+        doc: "The string with the characters that are special in a regex escaped.",
+        signatures: vec![Signature::new([STRING], Returns::Type(KqlType::String))],
+        lower: |_, _, args| Ok(rewrite::regex_quote_udf().call(texts(&args))),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "parse_csv",
+        doc: "The fields of the first CSV record in the string, as an array of strings.",
+        signatures: vec![Signature::new([STRING], Returns::Type(KqlType::Dynamic))],
+        lower: |_, _, args| Ok(rewrite::parse_csv_udf().call(texts(&args))),
+    });
+}
+
 fn texts(args: &[TypedExpr]) -> Vec<Expr> {
     args.iter().map(TypedExpr::to_text).collect()
 }

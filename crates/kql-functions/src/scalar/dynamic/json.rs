@@ -75,6 +75,18 @@ impl Json {
         }
     }
 
+    /// The number as a long, if it is a whole number (`2` or `2.0`).
+    pub(crate) fn as_i64(&self) -> Option<i64> {
+        match self {
+            Json::Number(n) => n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            }),
+            _ => None,
+        }
+    }
+
     /// The number as a real, for sums and ordering.
     pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {

@@ -216,6 +216,14 @@ string_udf!(
 );
 string_udf!(in_ci_udf = "kql_in_ci", DataType::Boolean, in_ci_kernel);
 
+/// `hay has term`, case-insensitive, for the functions built on it (`has_any_index`).
+pub(crate) fn has_term(hay: &str, term: &str) -> bool {
+    let folded = super::kernel::lowered(term);
+    let needle = Needle::new(&folded);
+    let mut buf = String::new();
+    eval(HAS, false, hay, &needle, &mut buf)
+}
+
 /// A needle with what the term operators need to know about its ends.
 struct Needle<'a> {
     text: &'a str,
