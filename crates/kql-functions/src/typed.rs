@@ -95,7 +95,14 @@ impl TypedExpr {
     pub fn text_or_null(&self) -> Expr {
         match self.ty {
             KqlType::String | KqlType::Guid => self.expr.clone(),
-            KqlType::Dynamic => json::json_as_text_udf().call(self.accessor_args()),
+            KqlType::Dynamic => match &self.path {
+                // `split(s, d)[i]`: the part itself, not a JSON array read back.
+                Some(DynamicPath { base, steps }) if steps.len() == 1 => {
+                    crate::scalar::string::split_part(base, &steps[0])
+                        .unwrap_or_else(|| json::json_as_text_udf().call(self.accessor_args()))
+                }
+                _ => json::json_as_text_udf().call(self.accessor_args()),
+            },
             _ => crate::scalar::conversion::format_value(self.expr.clone(), self.ty),
         }
     }

@@ -96,6 +96,44 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         .or_else(|| parse_rfc_822_850(text))
 }
 
+/// The literal form `datetime(2025, 6, 14)`: year, month and day, optionally hour, minute and
+/// second (with a fraction), separated by commas. Returns ticks since the Unix epoch.
+pub fn parse_datetime_parts(text: &str) -> Option<i64> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    if !(3..=6).contains(&parts.len()) {
+        return None;
+    }
+    let int = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(int(parts[0])?).ok()?,
+        int(parts[1])?,
+        int(parts[2])?,
+    )?;
+    let hour = parts.get(3).map_or(Some(0), |h| int(h))?;
+    let minute = parts.get(4).map_or(Some(0), |m| int(m))?;
+    let (second, nanos) = match parts.get(5) {
+        None => (0, 0),
+        Some(s) => {
+            let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+            if fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let nanos = if fraction.is_empty() {
+                0
+            } else {
+                format!("{fraction:0<9}").parse().ok()?
+            };
+            (int(whole)?, nanos)
+        }
+    };
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
+    datetime_ticks(date.and_time(time))
+}
+
 /// `text` without a trailing UTC zone name (`GMT`, `UTC`, `Z`) and the white space before it.
 fn strip_zone(text: &str) -> &str {
     ["GMT", "UTC", "Z"]

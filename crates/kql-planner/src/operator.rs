@@ -4,6 +4,7 @@
 mod join;
 mod mv_expand;
 mod parse;
+mod parse_kv;
 mod project;
 mod sort;
 mod summarize;
@@ -44,6 +45,7 @@ impl Planner<'_> {
             OperatorKind::Project(items) => self.project(items, input, span),
             OperatorKind::ProjectAway(patterns) => project::project_away(patterns, input, span),
             OperatorKind::ProjectKeep(patterns) => project::project_keep(patterns, input, span),
+            OperatorKind::ProjectByNames(names) => self.project_by_names(names, input, span),
             OperatorKind::ProjectRename(renames) => project::project_rename(renames, input, span),
             OperatorKind::ProjectReorder(items) => project::project_reorder(items, input, span),
             OperatorKind::Extend(items) => self.extend(items, input, span),
@@ -88,6 +90,7 @@ impl Planner<'_> {
             OperatorKind::MvExpand(m) => self.mv_expand(m, input, span),
             OperatorKind::Parse(p) => self.parse(p, input, span, false),
             OperatorKind::ParseWhere(p) => self.parse(p, input, span, true),
+            OperatorKind::ParseKv(p) => self.parse_kv(p, input, span),
             OperatorKind::GetSchema => getschema(&input, span),
             OperatorKind::As(a) => {
                 self.scopes

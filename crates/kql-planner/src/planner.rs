@@ -133,7 +133,7 @@ impl<'a> Planner<'a> {
                 Ok(None)
             }
             ExprKind::Call(call) => match self.scopes.get(&call.name.name) {
-                Some(Binding::Function(f)) if f.body_is_tabular() => {
+                Some(Binding::Function(f)) if self.is_tabular_function(f) => {
                     let f = Rc::clone(f);
                     self.call_tabular_function(&f, call, e.span).map(Some)
                 }
@@ -315,6 +315,37 @@ impl<'a> Planner<'a> {
                 f.span,
             )),
         })
+    }
+}
+
+impl Planner<'_> {
+    /// Whether calling `f` gives a table: its body is a query or a table parameter
+    /// ([`FunctionExt::body_is_tabular`]), or names a table or tabular `let`, or calls another
+    /// function that gives a table (`let g = (n:long) { f(1, n) }`).
+    pub(crate) fn is_tabular_function(&self, f: &Function) -> bool {
+        self.is_tabular_function_at(f, 0)
+    }
+
+    fn is_tabular_function_at(&self, f: &Function, depth: usize) -> bool {
+        if f.body_is_tabular() {
+            return true;
+        }
+        let LetValue::Expr(e) = f.body.as_ref() else {
+            return false;
+        };
+        let is_param = |name: &str| f.params.iter().any(|p| p.name.name == name);
+        match &e.kind {
+            ExprKind::Name(id) if !is_param(&id.name) => match self.scopes.get(&id.name) {
+                Some(Binding::Tabular(_)) => true,
+                None => self.catalog.table(&id.name).is_some(),
+                _ => false,
+            },
+            ExprKind::Call(call) if depth < 64 => match self.scopes.get(&call.name.name) {
+                Some(Binding::Function(g)) => self.is_tabular_function_at(g, depth + 1),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 }
 

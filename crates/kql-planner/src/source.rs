@@ -12,7 +12,7 @@ use kql_parser::ast::{Datatable, Ident, Query, Range, Source, SourceKind, Union}
 
 use crate::error::{OrInternal, PResult, codes, error};
 use crate::naming::{Namer, wildcard_match};
-use crate::planner::{FunctionExt, Planner};
+use crate::planner::Planner;
 use crate::scope::Binding;
 use crate::shredded;
 use crate::tabular::column_ref;
@@ -73,7 +73,7 @@ impl Planner<'_> {
             SourceKind::Call(call) => match self.scopes.get(&call.name.name) {
                 Some(Binding::Function(f)) => {
                     let f = Rc::clone(f);
-                    if !f.body_is_tabular() {
+                    if !self.is_tabular_function(&f) {
                         return Err(error(
                             codes::TYPE_MISMATCH,
                             format!("'{}' returns a scalar, not a table", call.name.name),
@@ -147,7 +147,7 @@ impl Planner<'_> {
     fn scan(&mut self, id: &Ident, with_members: bool) -> PResult<(Tabular, Vec<ShreddedMember>)> {
         match self.scopes.get(&id.name) {
             Some(Binding::Tabular(t)) => return Ok((t.clone(), Vec::new())),
-            Some(Binding::Function(f)) if f.params.is_empty() && f.body_is_tabular() => {
+            Some(Binding::Function(f)) if f.params.is_empty() && self.is_tabular_function(f) => {
                 let f = Rc::clone(f);
                 let call = kql_parser::ast::Call {
                     name: id.clone(),

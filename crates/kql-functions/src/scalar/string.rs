@@ -6,6 +6,7 @@
 //! `tostring` semantics, as the pages say they "forcibly" do.
 
 pub(crate) mod kernel;
+mod key_values;
 mod lookup;
 mod ops;
 mod regex_fns;
@@ -15,6 +16,7 @@ mod text;
 use datafusion::functions::expr_fn as df;
 use datafusion::logical_expr::{Expr, cast};
 
+pub use key_values::{KvOptions, parse_kv};
 pub use ops::{
     contains, endswith, equals_ci, has, has_all, has_any, hasprefix, hassuffix, in_ci,
     matches_regex, startswith,
@@ -278,6 +280,26 @@ fn regex_call(
 }
 
 /// Every argument as text (`tostring` semantics: null becomes `""`).
+/// `split(text, delimiter)[index]` as text (what `tostring()` of that element gives), when
+/// `split_call` is a two-argument `split`; `None` otherwise.
+pub fn split_part(split_call: &Expr, index: &Expr) -> Option<Expr> {
+    let Expr::ScalarFunction(f) = split_call else {
+        return None;
+    };
+    if f.func.name() != "kql_split" || f.args.len() != 2 {
+        return None;
+    }
+    if !matches!(
+        index,
+        Expr::Literal(datafusion::common::ScalarValue::Int64(Some(_)), _)
+    ) {
+        return None;
+    }
+    let mut args = f.args.clone();
+    args.push(index.clone());
+    Some(text::split_part_udf().call(args))
+}
+
 /// `has_any_index`, `indexof_regex`, `strcmp`, `translate`, `regex_quote`, `parse_csv`.
 fn register_lookup_and_rewrite(r: &mut Registry) {
     r.add_scalar(ScalarFunction {

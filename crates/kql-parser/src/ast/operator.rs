@@ -113,6 +113,9 @@ pub enum OperatorKind {
     ProjectAway(Vec<ColumnPattern>),
     /// `project-keep Col, Col*`.
     ProjectKeep(Vec<ColumnPattern>),
+    /// `project-by-names "Name", dynamic(["A", "B*"])`: the columns named (or matched by a
+    /// wildcard pattern) by constant strings and arrays of them.
+    ProjectByNames(Vec<Expr>),
     /// `project-rename New = Old`.
     ProjectRename(Vec<Rename>),
     /// `project-reorder Col asc, Col*`.

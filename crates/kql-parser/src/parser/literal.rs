@@ -5,7 +5,9 @@ use super::input::{
     Input, PResult, advance, hard, hard_diag, is_ident_char, keyword, offset, soft, symbol, ws,
 };
 use crate::ast::{Dynamic, Literal, ScalarType};
-use crate::temporal::{parse_datetime, parse_timespan, ticks_of, timespan_unit};
+use crate::temporal::{
+    parse_datetime, parse_datetime_parts, parse_timespan, ticks_of, timespan_unit,
+};
 use crate::{Code, Diagnostic, Span};
 
 fn invalid(span: Span, message: impl Into<String>) -> Diagnostic {
@@ -413,12 +415,12 @@ pub(crate) fn typed_literal<'a>(i: Input<'a>, ty: ScalarType, name: &str) -> PRe
             if is_null {
                 Literal::Datetime(None)
             } else {
-                match parse_datetime(unquote(text)) {
+                match parse_datetime(unquote(text)).or_else(|| parse_datetime_parts(text)) {
                     Some(ticks) => Literal::Datetime(Some(ticks)),
                     None => {
                         return hard_diag(
                             invalid(span, format!("'{shown}' is not a valid datetime"))
-                                .with_help("write ISO 8601 (2026-01-31, 2026-01-31 12:30:00, 2026-01-31T12:30:00.5Z), RFC 822, RFC 850 or MM-DD-YYYY"),
+                                .with_help("write ISO 8601 (2026-01-31, 2026-01-31 12:30:00, 2026-01-31T12:30:00.5Z), RFC 822, RFC 850, MM-DD-YYYY or year, month, day[, hour, minute, second]"),
                         );
                     }
                 }

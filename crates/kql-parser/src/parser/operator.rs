@@ -48,6 +48,7 @@ pub(crate) const OPERATORS: &[&str] = &[
     "parse-where",
     "project",
     "project-away",
+    "project-by-names",
     "project-keep",
     "project-rename",
     "project-reorder",
@@ -112,6 +113,7 @@ pub(crate) fn operator(i: Input<'_>) -> PResult<'_, Operator> {
         "project" => project::project(rest)?,
         "project-away" => project::project_away(rest)?,
         "project-keep" => project::project_keep(rest)?,
+        "project-by-names" => project::project_by_names(rest)?,
         "project-rename" => project::project_rename(rest)?,
         "project-reorder" => project::project_reorder(rest)?,
         "extend" => {

@@ -37,6 +37,7 @@ impl fmt::Display for OperatorKind {
             OperatorKind::Project(items) => keyword_list(f, "project", items),
             OperatorKind::ProjectAway(patterns) => keyword_list(f, "project-away", patterns),
             OperatorKind::ProjectKeep(patterns) => keyword_list(f, "project-keep", patterns),
+            OperatorKind::ProjectByNames(names) => keyword_list(f, "project-by-names", names),
             OperatorKind::ProjectRename(renames) => keyword_list(f, "project-rename", renames),
             OperatorKind::ProjectReorder(items) => keyword_list(f, "project-reorder", items),
             OperatorKind::Extend(items) => keyword_list(f, "extend", items),

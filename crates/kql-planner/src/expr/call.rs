@@ -31,6 +31,21 @@ impl Planner<'_> {
         }
         match name {
             "toscalar" => return self.toscalar(call, span),
+            // `extract(regex, group, text, typeof(T))`: the capture converted to T.
+            "extract" if call.args.len() == 4 => {
+                let target = &call.args[3].value;
+                let Some(ty) = type_of_arg(target) else {
+                    return Err(error(
+                        codes::BAD_ARGUMENTS,
+                        "extract()'s fourth argument must be typeof(<type>)",
+                        target.span,
+                    ));
+                };
+                let mut text_call = call.clone();
+                text_call.args.truncate(3);
+                let text = self.call(&text_call, span, input)?;
+                return Ok(TypedExpr::new(text.convert_to(ty), ty));
+            }
             "not" => {
                 let [arg] = call.args.as_slice() else {
                     return Err(error(codes::BAD_ARGUMENTS, "not() takes 1 argument", span));
@@ -162,5 +177,21 @@ impl Planner<'_> {
             spans: Default::default(),
         });
         Ok(TypedExpr::new(e, first.ty))
+    }
+}
+
+/// The type of a `typeof(T)` argument.
+fn type_of_arg(e: &kql_parser::ast::Expr) -> Option<KqlType> {
+    let ExprKind::Call(c) = &e.kind else {
+        return None;
+    };
+    let [arg] = c.args.as_slice() else {
+        return None;
+    };
+    match &arg.value.kind {
+        ExprKind::Name(id) if c.name.name == "typeof" => {
+            kql_parser::ast::ScalarType::from_name(&id.name).map(KqlType::from_scalar_type)
+        }
+        _ => None,
     }
 }

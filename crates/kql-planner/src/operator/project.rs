@@ -171,3 +171,62 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
         }
     }
 }
+
+impl crate::planner::Planner<'_> {
+    /// `project-by-names`: the columns named by constant strings (or wildcard patterns) and
+    /// `dynamic` arrays of them, in the order named; a pattern's matches in column order; a
+    /// column named twice once.
+    pub(super) fn project_by_names(
+        &mut self,
+        names: &[kql_parser::ast::Expr],
+        input: Tabular,
+        span: Span,
+    ) -> PResult<Tabular> {
+        let mut patterns: Vec<(String, Span)> = Vec::new();
+        for e in names {
+            let v = self.expr(e, &Tabular::empty())?;
+            let not_constant = || {
+                error(
+                    codes::INVALID_VALUE,
+                    "project-by-names takes constant column names: strings or arrays of them",
+                    e.span,
+                )
+            };
+            let text = match crate::expr::constant(&v.expr) {
+                Some(datafusion::common::ScalarValue::Utf8(Some(s))) => s,
+                _ => return Err(not_constant()),
+            };
+            match v.ty {
+                kql_functions::KqlType::String => patterns.push((text, e.span)),
+                kql_functions::KqlType::Dynamic => {
+                    let items: Vec<serde_json::Value> =
+                        serde_json::from_str(&text).map_err(|_| not_constant())?;
+                    for item in items {
+                        let serde_json::Value::String(s) = item else {
+                            return Err(not_constant());
+                        };
+                        patterns.push((s, e.span));
+                    }
+                }
+                _ => return Err(not_constant()),
+            }
+        }
+        let mut columns: Vec<KqlColumn> = Vec::new();
+        for (pattern, pattern_span) in &patterns {
+            check_exists(
+                &ColumnPattern {
+                    pattern: pattern.clone(),
+                    span: *pattern_span,
+                },
+                &input,
+            )?;
+            for c in &input.columns {
+                if wildcard_match(pattern, &c.name) && !columns.iter().any(|x| x.name == c.name) {
+                    columns.push(c.clone());
+                }
+            }
+        }
+        let exprs = columns.iter().map(|c| column_ref(&c.name)).collect();
+        input.project(exprs, columns, span)
+    }
+}

@@ -64,7 +64,14 @@ pub(crate) fn parse_v4(text: &str) -> Option<V4> {
 /// An IPv6 address, or an IPv4 one (its prefix counted from bit 96), each with optional `/n`.
 pub(crate) fn parse_v6(text: &str) -> Option<V6> {
     let (addr, prefix) = split_prefix(text, 128)?;
-    if let Ok(v4) = addr.parse::<Ipv4Addr>() {
+    // `::a.b.c.d` and `::ffff:a.b.c.d` are IPv4 addresses written in IPv6 notation: KQL maps
+    // them (and counts their prefix) as it does a bare IPv4 address.
+    let v4_text = addr
+        .strip_prefix("::ffff:")
+        .or_else(|| addr.strip_prefix("::"))
+        .filter(|rest| rest.contains('.'))
+        .unwrap_or(addr);
+    if let Ok(v4) = v4_text.parse::<Ipv4Addr>() {
         let prefix = match prefix {
             Some(p) if p > 32 => return None,
             Some(p) => p + 96,

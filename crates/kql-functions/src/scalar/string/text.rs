@@ -25,6 +25,11 @@ string_udf!(
     split_udf = "kql_split", DataType::Utf8, split_kernel
 );
 string_udf!(
+    /// `split(text, delimiter)[index]` as text, without building the JSON array: the part at
+    /// `index` (negative from the end), null when there is none.
+    split_part_udf = "kql_split_part", DataType::Utf8, split_part_kernel
+);
+string_udf!(
     /// `strrep(text, multiplier[, delimiter])`.
     strrep_udf = "kql_strrep", DataType::Utf8, strrep_kernel
 );
@@ -164,6 +169,30 @@ fn indexof_kernel(args: &[ColumnarValue], rows: usize) -> Result<ArrayRef> {
             _ => None,
         };
         out.append_option(value);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// `split(text, delimiter)[index]`: what `json_as_text` gives for that element of `split`'s
+/// array (an empty delimiter does not split).
+fn split_part_kernel(args: &[ColumnarValue], rows: usize) -> Result<ArrayRef> {
+    let text = StrArg::arg(args, 0, "kql_split_part")?;
+    let delimiter = StrArg::arg(args, 1, "kql_split_part")?;
+    let index = IntArg::arg_or(args, 2, 0)?;
+    let mut out = StringBuilder::with_capacity(rows, rows * 8);
+    for i in 0..rows {
+        let (s, d) = (text.text(i), delimiter.text(i));
+        let part = index.get(i).and_then(|k| {
+            if d.is_empty() {
+                return (k == 0 || k == -1).then_some(s);
+            }
+            if k >= 0 {
+                s.split(d).nth(usize::try_from(k).ok()?)
+            } else {
+                s.rsplit(d).nth(usize::try_from(-(k + 1)).ok()?)
+            }
+        });
+        out.append_option(part);
     }
     Ok(Arc::new(out.finish()))
 }

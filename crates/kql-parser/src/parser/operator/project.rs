@@ -31,6 +31,14 @@ pub(super) fn project_keep(i: Input<'_>) -> PResult<'_, OperatorKind> {
     Ok((i, OperatorKind::ProjectKeep(p)))
 }
 
+/// Production: `project_by_names = "project-by-names" expression { "," expression }`.
+pub(super) fn project_by_names(i: Input<'_>) -> PResult<'_, OperatorKind> {
+    let (i, names) = comma_list(i, |r| {
+        crate::parser::expr::expect_expr(r, "after 'project-by-names'")
+    })?;
+    Ok((i, OperatorKind::ProjectByNames(names)))
+}
+
 /// Production: `project_rename = "project-rename" identifier "=" identifier { "," … }`.
 pub(super) fn project_rename(i: Input<'_>) -> PResult<'_, OperatorKind> {
     let (i, renames) = comma_list(i, |r| {
