@@ -548,9 +548,9 @@ string_udf!(
     |args, rows| {
         has_any(args, rows, "has_any_ipv4_prefix", |term, prefix| {
             let prefix = prefix.trim();
-            if prefix.ends_with('.') {
+            if let Some(whole) = prefix.strip_suffix('.') {
                 // One to three whole octets.
-                let octets: Vec<&str> = prefix[..prefix.len() - 1].split('.').collect();
+                let octets: Vec<&str> = whole.split('.').collect();
                 octets.len() <= 3
                     && octets.iter().all(|o| o.parse::<u8>().is_ok())
                     && term.starts_with(prefix)
