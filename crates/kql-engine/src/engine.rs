@@ -63,7 +63,10 @@ impl Engine {
         let config = SessionConfig::new()
             .with_target_partitions(options.threads.max(1))
             .with_information_schema(false)
-            .set_str("datafusion.execution.time_zone", "UTC");
+            .set_str("datafusion.execution.time_zone", "UTC")
+            // Parquet: evaluate filters while decoding (late materialization), cheapest first,
+            // and read strings as Utf8 (KQL's string type) rather than casting views per query.
+            .set_bool("datafusion.execution.parquet.schema_force_view_types", false);
         let state = SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
