@@ -64,9 +64,13 @@ impl Engine {
             .with_target_partitions(options.threads.max(1))
             .with_information_schema(false)
             .set_str("datafusion.execution.time_zone", "UTC")
-            // Parquet: evaluate filters while decoding (late materialization), cheapest first,
-            // and read strings as Utf8 (KQL's string type) rather than casting views per query.
-            .set_bool("datafusion.execution.parquet.schema_force_view_types", false);
+            // Parquet: read strings as Utf8 (KQL's string type) instead of views cast at every
+            // query. Filter push-down into the decoder (`pushdown_filters`) measured mixed
+            // (benches/PERFORMANCE.md) and stays off.
+            .set_bool(
+                "datafusion.execution.parquet.schema_force_view_types",
+                false,
+            );
         let state = SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
