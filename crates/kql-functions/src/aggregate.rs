@@ -301,6 +301,21 @@ fn register_statistics(r: &mut Registry) {
         column_name: "covariancep_{}_{1}",
     });
     r.add_aggregate(AggregateFunction {
+        name: "covarianceif",
+        doc: "The sample covariance of two values over the rows where the predicate is true.",
+        signatures: vec![Signature::new([numeric, numeric, BOOL], real)],
+        lower: |_, _, args| covariance("covarianceif", args, agg::covar_samp),
+        column_name: "covarianceif_{}_{1}",
+    });
+    r.add_aggregate(AggregateFunction {
+        name: "covariancepif",
+        doc: "The population covariance of two values over the rows where the predicate is \
+              true.",
+        signatures: vec![Signature::new([numeric, numeric, BOOL], real)],
+        lower: |_, _, args| covariance("covariancepif", args, agg::covar_pop),
+        column_name: "covariancepif_{}_{1}",
+    });
+    r.add_aggregate(AggregateFunction {
         name: "percentile",
         doc: "The nearest-rank percentile (0 to 100) of the values: the smallest value such \
               that the given percent of the values are less or equal to it.",
@@ -446,11 +461,18 @@ fn covariance(
     args: Vec<TypedExpr>,
     f: fn(Expr, Expr) -> Expr,
 ) -> Result<Expr, FunctionError> {
-    let [x, y] = take(name, args)?;
-    Ok(f(
+    let mut args = args.into_iter();
+    let (Some(x), Some(y)) = (args.next(), args.next()) else {
+        return Err(invalid(name, "takes two values"));
+    };
+    let aggregate = f(
         cast(x.expr, DataType::Float64),
         cast(y.expr, DataType::Float64),
-    ))
+    );
+    match args.next() {
+        Some(p) => filtered(name, aggregate, p),
+        None => Ok(aggregate),
+    }
 }
 
 /// `take_any(x)`: an arbitrary non-null value; for strings, a non-empty one if there is one (KQL

@@ -90,8 +90,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "hash_many",
     "pack_all",
     "bag_unpack",
-    "datetime_local_to_utc",
-    "datetime_utc_to_local",
     "todatetime_from_unix",
     "parse_xml",
     "make_string",

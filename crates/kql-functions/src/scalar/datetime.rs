@@ -9,6 +9,7 @@
 mod arith;
 mod calendar;
 mod format;
+mod zones;
 
 use std::sync::{Arc, OnceLock};
 
@@ -39,6 +40,7 @@ const STRING: Param = Param::Of(KqlType::String);
 
 /// Registers the datetime functions.
 pub(crate) fn register(r: &mut Registry) {
+    zones::register(r);
     r.add_scalar(ScalarFunction {
         name: "now",
         doc: "The current UTC time, the same everywhere in one query; plus an optional offset.",

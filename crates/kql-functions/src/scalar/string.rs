@@ -9,6 +9,7 @@ pub(crate) mod kernel;
 mod key_values;
 mod lookup;
 mod ops;
+mod punycode;
 mod regex_fns;
 mod rewrite;
 mod text;
@@ -350,6 +351,56 @@ fn register_lookup_and_rewrite(r: &mut Registry) {
         signatures: vec![Signature::new([STRING], Returns::Type(KqlType::String))],
         lower: |_, _, args| Ok(rewrite::regex_quote_udf().call(texts(&args))),
     });
+    r.add_scalar(ScalarFunction {
+        name: "strcat_array",
+        doc: "The elements of an array as text, joined by a delimiter.",
+        signatures: vec![Signature::new(
+            [Param::Of(KqlType::Dynamic), STRING],
+            Returns::Type(KqlType::String),
+        )],
+        lower: |_, _, mut args| {
+            let delimiter = args.remove(1).to_text();
+            Ok(rewrite::strcat_array_udf().call(vec![args.remove(0).expr, delimiter]))
+        },
+    });
+    for (name, doc) in [
+        (
+            "punycode_from_string",
+            "The text encoded as Punycode (RFC 3492); \"\" if it cannot be.",
+        ),
+        (
+            "punycode_to_string",
+            "Punycode decoded to text; \"\" if it is not Punycode.",
+        ),
+        (
+            "punycode_domain_to_string",
+            "A domain name with each non-ASCII label encoded as xn--Punycode.",
+        ),
+        (
+            "punycode_domain_from_string",
+            "A domain name with each xn-- label decoded from Punycode.",
+        ),
+    ] {
+        r.add_scalar(ScalarFunction {
+            name,
+            doc,
+            signatures: vec![Signature::new([STRING], Returns::Type(KqlType::String))],
+            lower: match name {
+                "punycode_from_string" => {
+                    |_, _, args| Ok(punycode::punycode_from_string_udf().call(texts(&args)))
+                }
+                "punycode_to_string" => {
+                    |_, _, args| Ok(punycode::punycode_to_string_udf().call(texts(&args)))
+                }
+                "punycode_domain_to_string" => {
+                    |_, _, args| Ok(punycode::punycode_domain_to_string_udf().call(texts(&args)))
+                }
+                _ => {
+                    |_, _, args| Ok(punycode::punycode_domain_from_string_udf().call(texts(&args)))
+                }
+            },
+        });
+    }
     r.add_scalar(ScalarFunction {
         name: "parse_csv",
         doc: "The fields of the first CSV record in the string, as an array of strings.",

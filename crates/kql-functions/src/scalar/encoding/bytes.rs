@@ -1,5 +1,8 @@
-//! base64 of raw bytes: GUIDs (`base64_encode_fromguid`, `base64_decode_toguid`) and arrays of
-//! byte values (`base64_encode_fromarray`, `base64_decode_toarray`).
+//! base64 of raw bytes: GUIDs (`base64_encode_fromguid`, `base64_decode_toguid`), arrays of
+//! byte values (`base64_encode_fromarray`, `base64_decode_toarray`) and gzip-compressed text
+//! (`gzip_compress_to_base64_string`, `gzip_decompress_from_base64_string`).
+
+use std::io::{Read as _, Write as _};
 
 use std::sync::{Arc, OnceLock};
 
@@ -79,6 +82,24 @@ bytes_udf!(encode_array_udf, "kql_base64_encode_fromarray", |s| {
     Some(STANDARD.encode(bytes))
 });
 
+bytes_udf!(gzip_compress_udf, "kql_gzip_compress_to_base64", |s| {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(s.as_bytes()).ok()?;
+    Some(STANDARD.encode(encoder.finish().ok()?))
+});
+bytes_udf!(
+    gzip_decompress_udf,
+    "kql_gzip_decompress_from_base64",
+    |s| {
+        let compressed = STANDARD.decode(s.trim()).ok()?;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(compressed.as_slice())
+            .read_to_string(&mut text)
+            .ok()?;
+        Some(text)
+    }
+);
+
 /// Registers the base64 functions over raw bytes.
 pub(super) fn register(r: &mut Registry) {
     let sig = |p: KqlType, ret: KqlType| vec![Signature::new([Param::Of(p)], Returns::Type(ret))];
@@ -101,6 +122,18 @@ pub(super) fn register(r: &mut Registry) {
               base64.",
         signatures: sig(KqlType::String, KqlType::Dynamic),
         lower: |_, _, mut a| Ok(decode_array_udf().call(vec![a.remove(0).expr])),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "gzip_compress_to_base64_string",
+        doc: "The UTF-8 bytes of the text gzip-compressed, in base64.",
+        signatures: sig(KqlType::String, KqlType::String),
+        lower: |_, _, mut a| Ok(gzip_compress_udf().call(vec![a.remove(0).expr])),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "gzip_decompress_from_base64_string",
+        doc: "The text of base64 gzip-compressed UTF-8 bytes; null when it is not that.",
+        signatures: sig(KqlType::String, KqlType::String),
+        lower: |_, _, mut a| Ok(gzip_decompress_udf().call(vec![a.remove(0).expr])),
     });
     r.add_scalar(ScalarFunction {
         name: "base64_encode_fromarray",

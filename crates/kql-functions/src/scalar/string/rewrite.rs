@@ -1,5 +1,5 @@
-//! Strings rewritten character by character or split into fields: `translate`, `regex_quote`,
-//! `parse_csv`.
+//! Strings rewritten character by character, split into fields or joined from them:
+//! `translate`, `regex_quote`, `parse_csv`, `strcat_array`.
 
 use std::sync::Arc;
 
@@ -125,6 +125,38 @@ string_udf!(
             }
             buf.push(']');
             out.append_value(&buf);
+        }
+        Ok(Arc::new(out.finish()) as ArrayRef)
+    }
+);
+
+string_udf!(
+    /// `strcat_array(array, delimiter)`: the array's elements as text (strings without their
+    /// quotes, other values as JSON), joined by `delimiter`; `""` for a value that is not an
+    /// array.
+    strcat_array_udf = "kql_strcat_array",
+    DataType::Utf8,
+    |args, rows| {
+        let array = StrArg::arg(args, 0, "strcat_array")?;
+        let delimiter = StrArg::arg(args, 1, "strcat_array")?;
+        let mut out = StringBuilder::with_capacity(rows, rows * 32);
+        for i in 0..rows {
+            let items = match array.get(i).map(serde_json::from_str::<serde_json::Value>) {
+                Some(Ok(serde_json::Value::Array(items))) => items,
+                _ => {
+                    out.append_value("");
+                    continue;
+                }
+            };
+            let texts: Vec<String> = items
+                .into_iter()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => s,
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                })
+                .collect();
+            out.append_value(texts.join(delimiter.text(i)));
         }
         Ok(Arc::new(out.finish()) as ArrayRef)
     }
