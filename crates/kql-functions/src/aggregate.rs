@@ -58,10 +58,15 @@ pub(crate) fn register_all(r: &mut Registry) {
 fn register_basic(r: &mut Registry) {
     r.add_aggregate(AggregateFunction {
         name: "count",
-        doc: "The number of rows in the group.",
-        signatures: vec![Signature::new([], Returns::Type(KqlType::Long))],
-        lower: |_, _, _| Ok(agg::count(lit(1i64))),
-        column_name: "count_",
+        doc: "The number of rows in the group; `count(x)`: of the rows where x is not null.",
+        signatures: vec![Signature::new([Param::Any], Returns::Type(KqlType::Long)).optional(1)],
+        lower: |_, _, args| {
+            Ok(match args.into_iter().next() {
+                Some(x) => agg::count(x.expr),
+                None => agg::count(lit(1i64)),
+            })
+        },
+        column_name: "count_{}",
     });
     r.add_aggregate(AggregateFunction {
         name: "countif",

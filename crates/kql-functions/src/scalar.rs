@@ -83,8 +83,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "parse_url",
     "parse_urlquery",
     "parse_path",
-    "url_encode",
-    "url_decode",
     "hash_sha1",
     "hash_combine",
     "hash_many",

@@ -352,6 +352,37 @@ fn register_lookup_and_rewrite(r: &mut Registry) {
         lower: |_, _, args| Ok(rewrite::regex_quote_udf().call(texts(&args))),
     });
     r.add_scalar(ScalarFunction {
+        name: "replace_strings",
+        doc: "The text with every lookup string replaced by the replacement at the same place, \
+              all at once (earlier lookups win where matches overlap).",
+        signatures: vec![Signature::new(
+            [
+                STRING,
+                Param::Of(KqlType::Dynamic),
+                Param::Of(KqlType::Dynamic),
+            ],
+            Returns::Type(KqlType::String),
+        )],
+        lower: |_, _, mut args| {
+            let replacements = args.remove(2).expr;
+            let lookups = args.remove(1).expr;
+            let text = args.remove(0).to_text();
+            Ok(rewrite::replace_strings_udf().call(vec![text, lookups, replacements]))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "url_encode",
+        doc: "The text URL-encoded (space as +, %xx in lower case).",
+        signatures: vec![Signature::new([STRING], Returns::Type(KqlType::String))],
+        lower: |_, _, args| Ok(rewrite::url_encode_udf().call(texts(&args))),
+    });
+    r.add_scalar(ScalarFunction {
+        name: "url_decode",
+        doc: "The text URL-decoded (%xx escapes, + as a space).",
+        signatures: vec![Signature::new([STRING], Returns::Type(KqlType::String))],
+        lower: |_, _, args| Ok(rewrite::url_decode_udf().call(texts(&args))),
+    });
+    r.add_scalar(ScalarFunction {
         name: "strcat_array",
         doc: "The elements of an array as text, joined by a delimiter.",
         signatures: vec![Signature::new(

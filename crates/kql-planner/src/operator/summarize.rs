@@ -155,7 +155,8 @@ impl Planner<'_> {
     }
 
     /// The default name of an unnamed aggregate item: the function's pattern (`avg_{}`,
-    /// `percentile_{}_{1}`) with its first argument's name and second argument's value, else
+    /// `percentile_{}_{1}`) with its first argument's name and second argument's value (or
+    /// name, for `covariance_{}_{1}`), else
     /// `ColumnN`.
     fn aggregate_name(&self, e: &kql_parser::ast::Expr, namer: &mut Namer) -> String {
         let ExprKind::Call(call) = &e.kind else {
@@ -172,7 +173,11 @@ impl Planner<'_> {
         let second = call
             .args
             .get(1)
-            .map(|a| percentile_suffix(&a.value))
+            .map(|a| match percentile_suffix(&a.value) {
+                // `covariance(x, y)`: a column's name where `percentile(x, 95)` has a number.
+                s if s.is_empty() => derived_name(&a.value, false).unwrap_or_default(),
+                s => s,
+            })
             .unwrap_or_default();
         let name = f.column_name.replace("{}", &arg).replace("{1}", &second);
         namer.claim(&name)

@@ -1,5 +1,6 @@
 //! Strings rewritten character by character, split into fields or joined from them:
-//! `translate`, `regex_quote`, `parse_csv`, `strcat_array`.
+//! `translate`, `regex_quote`, `replace_strings`, `parse_csv`, `strcat_array`, `url_encode`,
+//! `url_decode`.
 
 use std::sync::Arc;
 
@@ -148,15 +149,127 @@ string_udf!(
                     continue;
                 }
             };
-            let texts: Vec<String> = items
-                .into_iter()
-                .map(|v| match v {
-                    serde_json::Value::String(s) => s,
-                    serde_json::Value::Null => String::new(),
-                    other => other.to_string(),
-                })
-                .collect();
+            let texts: Vec<String> = items.iter().map(element_text).collect();
             out.append_value(texts.join(delimiter.text(i)));
+        }
+        Ok(Arc::new(out.finish()) as ArrayRef)
+    }
+);
+
+/// The text form of a JSON element: a string without its quotes, null as `""`, others as JSON.
+fn element_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Every lookup replaced at once: a lookup earlier in the list wins where matches overlap (so
+/// `["is", "This"]` turns `This` into `Thwas`), and replaced text is not searched again.
+fn replace_all(text: &str, lookups: &[String], replacements: &[String]) -> String {
+    let mut chosen: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, lookup)
+    for (k, lookup) in lookups.iter().enumerate() {
+        if lookup.is_empty() {
+            continue;
+        }
+        for (start, m) in text.match_indices(lookup.as_str()) {
+            let end = start + m.len();
+            if chosen.iter().all(|(s, e, _)| end <= *s || start >= *e) {
+                chosen.push((start, end, k));
+            }
+        }
+    }
+    chosen.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, k) in chosen {
+        out.push_str(&text[at..start]);
+        out.push_str(replacements.get(k).map_or("", String::as_str));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+string_udf!(
+    /// `replace_strings(text, lookups, replacements)`: see [`replace_all`]; the text unchanged
+    /// when `lookups` or `replacements` is not an array.
+    replace_strings_udf = "kql_replace_strings",
+    DataType::Utf8,
+    |args, rows| {
+        let text = StrArg::arg(args, 0, "replace_strings")?;
+        let lookups = StrArg::arg(args, 1, "replace_strings")?;
+        let replacements = StrArg::arg(args, 2, "replace_strings")?;
+        let strings = |json: Option<&str>| -> Option<Vec<String>> {
+            match serde_json::from_str::<serde_json::Value>(json?).ok()? {
+                serde_json::Value::Array(items) => Some(items.iter().map(element_text).collect()),
+                _ => None,
+            }
+        };
+        let mut out = StringBuilder::with_capacity(rows, rows * 32);
+        for i in 0..rows {
+            match (strings(lookups.get(i)), strings(replacements.get(i))) {
+                (Some(l), Some(r)) => out.append_value(replace_all(text.text(i), &l, &r)),
+                _ => out.append_value(text.text(i)),
+            }
+        }
+        Ok(Arc::new(out.finish()) as ArrayRef)
+    }
+);
+
+/// URL encoding as KQL's `url_encode` gives it (.NET's `HttpUtility.UrlEncode`): letters,
+/// digits and `-_.!*()` kept, space as `+`, every other UTF-8 byte as `%xx` in lower case.
+fn url_encode(text: &str, out: &mut String) {
+    for b in text.bytes() {
+        match b {
+            b'a'..=b'z'
+            | b'A'..=b'Z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'*'
+            | b'('
+            | b')' => out.push(b as char),
+            b' ' => out.push('+'),
+            b => {
+                let _ = std::fmt::Write::write_fmt(out, format_args!("%{b:02x}"));
+            }
+        }
+    }
+}
+
+string_udf!(
+    /// `url_encode(text)`: see [`url_encode`].
+    url_encode_udf = "kql_url_encode",
+    DataType::Utf8,
+    |args, rows| {
+        let text = StrArg::arg(args, 0, "url_encode")?;
+        let mut out = StringBuilder::with_capacity(rows, rows * 32);
+        let mut buf = String::new();
+        for i in 0..rows {
+            buf.clear();
+            url_encode(text.text(i), &mut buf);
+            out.append_value(&buf);
+        }
+        Ok(Arc::new(out.finish()) as ArrayRef)
+    }
+);
+
+string_udf!(
+    /// `url_decode(text)`: `%xx` escapes decoded and `+` read as a space; null when the bytes
+    /// are not UTF-8.
+    url_decode_udf = "kql_url_decode",
+    DataType::Utf8,
+    |args, rows| {
+        let text = StrArg::arg(args, 0, "url_decode")?;
+        let mut out = StringBuilder::with_capacity(rows, rows * 32);
+        for i in 0..rows {
+            let spaced = text.text(i).replace('+', " ");
+            let decoded = percent_encoding::percent_decode_str(&spaced).decode_utf8().ok();
+            out.append_option(decoded);
         }
         Ok(Arc::new(out.finish()) as ArrayRef)
     }
@@ -165,6 +278,31 @@ string_udf!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replacements_happen_at_once_with_earlier_lookups_first() {
+        let strings = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let text = "This is an example";
+        assert_eq!(
+            replace_all(text, &strings(&["This", "is"]), &strings(&["This", "was"])),
+            "This was an example"
+        );
+        assert_eq!(
+            replace_all(text, &strings(&["is", "This"]), &strings(&["was", "This"])),
+            "Thwas was an example"
+        );
+        assert_eq!(
+            replace_all(
+                "a cat and a dog",
+                &strings(&["cat", "dog"]),
+                &strings(&["dog", "bird"])
+            ),
+            "a dog and a bird"
+        );
+        let mut s = String::new();
+        url_encode("https://www.bing.com/ a+é", &mut s);
+        assert_eq!(s, "https%3a%2f%2fwww.bing.com%2f+a%2b%c3%a9");
+    }
 
     #[test]
     fn csv_records_and_regex_escapes() {
