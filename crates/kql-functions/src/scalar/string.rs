@@ -383,6 +383,16 @@ fn register_lookup_and_rewrite(r: &mut Registry) {
         lower: |_, _, args| Ok(rewrite::url_decode_udf().call(texts(&args))),
     });
     r.add_scalar(ScalarFunction {
+        name: "parse_command_line",
+        doc: "The arguments of a command line as an array of strings; the parser must be \
+              \"windows\" (CommandLineToArgvW's rules).",
+        signatures: vec![Signature::new(
+            [STRING, STRING],
+            Returns::Type(KqlType::Dynamic),
+        )],
+        lower: |_, _, args| Ok(rewrite::parse_command_line_udf().call(texts(&args))),
+    });
+    r.add_scalar(ScalarFunction {
         name: "strcat_array",
         doc: "The elements of an array as text, joined by a delimiter.",
         signatures: vec![Signature::new(

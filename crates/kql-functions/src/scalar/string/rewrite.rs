@@ -1,6 +1,6 @@
 //! Strings rewritten character by character, split into fields or joined from them:
-//! `translate`, `regex_quote`, `replace_strings`, `parse_csv`, `strcat_array`, `url_encode`,
-//! `url_decode`.
+//! `translate`, `regex_quote`, `replace_strings`, `parse_csv`, `parse_command_line`,
+//! `strcat_array`, `url_encode`, `url_decode`.
 
 use std::sync::Arc;
 
@@ -156,6 +156,96 @@ string_udf!(
     }
 );
 
+/// The arguments of a Windows command line, split as `CommandLineToArgvW` does: white space
+/// separates them outside double quotes; `2n` backslashes before a quote are `n` backslashes
+/// and the quote toggles quoting, `2n + 1` are `n` and a literal quote; `""` inside quotes is a
+/// literal quote; other backslashes are literal.
+fn windows_arguments(line: &str) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut in_arg = false;
+    let mut quoted = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ' ' | '\t' if !quoted => {
+                if in_arg {
+                    args.push(std::mem::take(&mut current));
+                    in_arg = false;
+                }
+                i += 1;
+            }
+            '\\' => {
+                let run = chars[i..].iter().take_while(|c| **c == '\\').count();
+                in_arg = true;
+                if chars.get(i + run) == Some(&'"') {
+                    current.extend(std::iter::repeat_n('\\', run / 2));
+                    if run % 2 == 1 {
+                        current.push('"');
+                        i += run + 1;
+                    } else {
+                        i += run;
+                    }
+                } else {
+                    current.extend(std::iter::repeat_n('\\', run));
+                    i += run;
+                }
+            }
+            '"' => {
+                in_arg = true;
+                if quoted && chars.get(i + 1) == Some(&'"') {
+                    current.push('"');
+                    i += 2;
+                } else {
+                    quoted = !quoted;
+                    i += 1;
+                }
+            }
+            c => {
+                in_arg = true;
+                current.push(c);
+                i += 1;
+            }
+        }
+    }
+    if in_arg {
+        args.push(current);
+    }
+    args
+}
+
+string_udf!(
+    /// `parse_command_line(command, "windows")`: the arguments as a `dynamic` array of
+    /// strings; null for another parser name.
+    parse_command_line_udf = "kql_parse_command_line",
+    DataType::Utf8,
+    |args, rows| {
+        let command = StrArg::arg(args, 0, "parse_command_line")?;
+        let parser = StrArg::arg(args, 1, "parse_command_line")?;
+        let mut out = StringBuilder::with_capacity(rows, rows * 32);
+        let mut buf = String::new();
+        for i in 0..rows {
+            if !parser.text(i).eq_ignore_ascii_case("windows") {
+                out.append_null();
+                continue;
+            }
+            buf.clear();
+            buf.push('[');
+            for (k, a) in windows_arguments(command.text(i)).iter().enumerate() {
+                if k > 0 {
+                    buf.push(',');
+                }
+                push_json_str(&mut buf, a);
+            }
+            buf.push(']');
+            out.append_value(&buf);
+        }
+        Ok(Arc::new(out.finish()) as ArrayRef)
+    }
+);
+
 /// The text form of a JSON element: a string without its quotes, null as `""`, others as JSON.
 fn element_text(v: &serde_json::Value) -> String {
     match v {
@@ -302,6 +392,19 @@ mod tests {
         let mut s = String::new();
         url_encode("https://www.bing.com/ a+é", &mut s);
         assert_eq!(s, "https%3a%2f%2fwww.bing.com%2f+a%2b%c3%a9");
+    }
+
+    #[test]
+    fn windows_command_lines() {
+        assert_eq!(
+            windows_arguments(r#"echo "hello world!""#),
+            vec!["echo", "hello world!"]
+        );
+        assert_eq!(
+            windows_arguments(r#"a\\"b c" d\\\"e "" f\\g "x""y""#),
+            vec![r"a\b c", r#"d\"e"#, "", r"f\\g", r#"x"y"#]
+        );
+        assert!(windows_arguments("   ").is_empty());
     }
 
     #[test]
