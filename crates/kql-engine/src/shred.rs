@@ -58,6 +58,16 @@ pub(crate) fn shred(
             plan.push((i, keys));
         }
     }
+    // A child column's name must not be taken (a column named like one, or two columns and
+    // keys that spell the same name: `['d:a']`.`b` and `d`.`a:b`): such keys are not shredded.
+    let mut taken: std::collections::HashSet<String> =
+        schema.fields().iter().map(|f| f.name().clone()).collect();
+    for (i, keys) in &mut plan {
+        keys.retain(|k| {
+            taken.insert(ShreddedMember::new(columns[*i].name.as_str(), k.as_str()).field)
+        });
+    }
+    plan.retain(|(_, keys)| !keys.is_empty());
     if plan.is_empty() {
         return Ok(ShreddedBatches {
             schema,

@@ -124,3 +124,27 @@ fn frequent_members_are_read_from_child_columns() {
     assert!(!all.contains("__kql_member"), "{all}");
     assert!(all.starts_with("id:long | d:dynamic\n"), "{all}");
 }
+
+#[test]
+fn child_column_names_never_collide() {
+    // `['d:a'].b` and `d.['a:b']` would both be `__kql_member:d:a:b`: only the first is
+    // shredded, and both still read their own member.
+    let engine = Engine::new();
+    let first: ArrayRef = Arc::new(StringArray::from(vec![r#"{"b":"one"}"#; 3]));
+    let second: ArrayRef = Arc::new(StringArray::from(vec![r#"{"a:b":"two"}"#; 3]));
+    let columns = vec![
+        KqlColumn::new("d:a", KqlType::Dynamic),
+        KqlColumn::new("d", KqlType::Dynamic),
+    ];
+    let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(vec![
+        KqlType::Dynamic.to_field("d:a"),
+        KqlType::Dynamic.to_field("d"),
+    ]));
+    let batch = RecordBatch::try_new(schema, vec![first, second]).unwrap();
+    engine.register_columns("T", columns, vec![batch]).unwrap();
+    let out = run(
+        &engine,
+        "T | where ['d:a'].b == 'one' and d['a:b'] == 'two' | summarize n = count()",
+    );
+    assert!(out.contains("| 3 |"), "{out}");
+}

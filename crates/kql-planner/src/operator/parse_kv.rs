@@ -24,6 +24,18 @@ impl Planner<'_> {
     /// string).
     pub(super) fn parse_kv(&mut self, p: &ParseKv, input: Tabular, span: Span) -> PResult<Tabular> {
         let options = self.kv_options(p)?;
+        for (i, c) in p.columns.iter().enumerate() {
+            if c.name.name.is_empty() || p.columns[..i].iter().any(|d| d.name.name == c.name.name) {
+                return Err(error(
+                    codes::INVALID_QUERY,
+                    format!(
+                        "parse-kv: the key '{}' is empty or declared twice",
+                        c.name.name
+                    ),
+                    c.name.span,
+                ));
+            }
+        }
         let text = self.expr(&p.expr, &input)?.to_text();
         let keys: Vec<String> = p.columns.iter().map(|c| c.name.name.clone()).collect();
         let mut exprs: Vec<Expr> = input.columns.iter().map(|c| column_ref(&c.name)).collect();

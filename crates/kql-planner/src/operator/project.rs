@@ -175,14 +175,14 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 impl crate::planner::Planner<'_> {
     /// `project-by-names`: the columns named by constant strings (or wildcard patterns) and
     /// `dynamic` arrays of them, in the order named; a pattern's matches in column order; a
-    /// column named twice once.
+    /// column named twice once; a name that matches no column is ignored (as documented).
     pub(super) fn project_by_names(
         &mut self,
         names: &[kql_parser::ast::Expr],
         input: Tabular,
         span: Span,
     ) -> PResult<Tabular> {
-        let mut patterns: Vec<(String, Span)> = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
         for e in names {
             let v = self.expr(e, &Tabular::empty())?;
             let not_constant = || {
@@ -197,7 +197,7 @@ impl crate::planner::Planner<'_> {
                 _ => return Err(not_constant()),
             };
             match v.ty {
-                kql_functions::KqlType::String => patterns.push((text, e.span)),
+                kql_functions::KqlType::String => patterns.push(text),
                 kql_functions::KqlType::Dynamic => {
                     let items: Vec<serde_json::Value> =
                         serde_json::from_str(&text).map_err(|_| not_constant())?;
@@ -205,21 +205,14 @@ impl crate::planner::Planner<'_> {
                         let serde_json::Value::String(s) = item else {
                             return Err(not_constant());
                         };
-                        patterns.push((s, e.span));
+                        patterns.push(s);
                     }
                 }
                 _ => return Err(not_constant()),
             }
         }
         let mut columns: Vec<KqlColumn> = Vec::new();
-        for (pattern, pattern_span) in &patterns {
-            check_exists(
-                &ColumnPattern {
-                    pattern: pattern.clone(),
-                    span: *pattern_span,
-                },
-                &input,
-            )?;
+        for pattern in &patterns {
             for c in &input.columns {
                 if wildcard_match(pattern, &c.name) && !columns.iter().any(|x| x.name == c.name) {
                     columns.push(c.clone());

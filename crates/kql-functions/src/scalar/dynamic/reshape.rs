@@ -75,7 +75,8 @@ pub(super) fn register(r: &mut Registry) {
     r.add_scalar(ScalarFunction {
         name: "array_iff",
         doc: "Element by element, the when-true or when-false value (each an array or a scalar) \
-              as the condition array's element is true or false; null elsewhere.",
+              as the condition array's element is true (or a non-zero number) or false (or 0); \
+              null elsewhere.",
         signatures: vec![Signature::new(
             [DYNAMIC, Param::Any, Param::Any],
             Returns::Type(KqlType::Dynamic),
@@ -85,6 +86,7 @@ pub(super) fn register(r: &mut Registry) {
             Ok(array_iff_udf().call(args))
         },
     });
+    r.add_scalar_alias("array_iif", "array_iff");
     r.add_scalar(ScalarFunction {
         name: "bag_set_key",
         doc: "The bag with the key (or JSONPath, creating the bags on the way) set to the value.",
@@ -188,13 +190,9 @@ reshape_udf!(
                     let len = items.len() as i64;
                     let k = n.value(i);
                     let shifted = (0..len)
-                        .map(|j| {
-                            let from = j + k;
-                            if (0..len).contains(&from) {
-                                items[from as usize].clone()
-                            } else {
-                                fill.clone()
-                            }
+                        .map(|j| match j.checked_add(k) {
+                            Some(from) if (0..len).contains(&from) => items[from as usize].clone(),
+                            _ => fill.clone(),
                         })
                         .collect();
                     Some(Json::Array(shifted))
@@ -263,6 +261,9 @@ reshape_udf!(
                         .map(|(j, c)| match c {
                             Json::Bool(true) => pick(&yes[i], j),
                             Json::Bool(false) => pick(&no[i], j),
+                            // A number is true when it is not 0.
+                            Json::Number(n) if n.as_f64() == Some(0.0) => pick(&no[i], j),
+                            Json::Number(_) => pick(&yes[i], j),
                             _ => Json::Null,
                         })
                         .collect();

@@ -82,6 +82,10 @@ bytes_udf!(encode_array_udf, "kql_base64_encode_fromarray", |s| {
     Some(STANDARD.encode(bytes))
 });
 
+/// The most bytes one `gzip_decompress_from_base64_string` value may decompress to: a few
+/// bytes of input could otherwise expand to gigabytes.
+const MAX_DECOMPRESSED: u64 = 64 << 20;
+
 bytes_udf!(gzip_compress_udf, "kql_gzip_compress_to_base64", |s| {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(s.as_bytes()).ok()?;
@@ -94,9 +98,10 @@ bytes_udf!(
         let compressed = STANDARD.decode(s.trim()).ok()?;
         let mut text = String::new();
         flate2::read::GzDecoder::new(compressed.as_slice())
+            .take(MAX_DECOMPRESSED + 1)
             .read_to_string(&mut text)
             .ok()?;
-        Some(text)
+        (text.len() as u64 <= MAX_DECOMPRESSED).then_some(text)
     }
 );
 

@@ -66,8 +66,11 @@ pub(crate) fn parse_v6(text: &str) -> Option<V6> {
     let (addr, prefix) = split_prefix(text, 128)?;
     // `::a.b.c.d` and `::ffff:a.b.c.d` are IPv4 addresses written in IPv6 notation: KQL maps
     // them (and counts their prefix) as it does a bare IPv4 address.
-    let v4_text = addr
-        .strip_prefix("::ffff:")
+    let mapped = addr
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("::ffff:"))
+        .and_then(|_| addr.get(7..));
+    let v4_text = mapped
         .or_else(|| addr.strip_prefix("::"))
         .filter(|rest| rest.contains('.'))
         .unwrap_or(addr);

@@ -137,6 +137,9 @@ fn delimited_pairs(text: &str, o: &KvOptions) -> Vec<(String, String)> {
 /// `=` (spaces around allowed), then a quoted value or one that runs to the next white space,
 /// `,`, `;` or `|`.
 fn find_key(text: &str, key: &str, o: &KvOptions) -> Option<String> {
+    if key.is_empty() {
+        return None;
+    }
     let quotes = o.quotes().or(Some(('"', '"')));
     let mut from = 0;
     while let Some(pos) = text[from..].find(key) {

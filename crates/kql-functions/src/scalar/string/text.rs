@@ -189,7 +189,10 @@ fn split_part_kernel(args: &[ColumnarValue], rows: usize) -> Result<ArrayRef> {
             if k >= 0 {
                 s.split(d).nth(usize::try_from(k).ok()?)
             } else {
-                s.rsplit(d).nth(usize::try_from(-(k + 1)).ok()?)
+                // Not `rsplit`: it cuts a self-overlapping delimiter ("aa" in "aaa") elsewhere.
+                let parts: Vec<&str> = s.split(d).collect();
+                let back = usize::try_from(k.checked_neg()?).ok()?;
+                parts.len().checked_sub(back).map(|p| parts[p])
             }
         });
         out.append_option(part);
