@@ -46,6 +46,12 @@ pub fn percentile(value: TypedExpr, percent: f64) -> Expr {
     AggregateUDF::new_from_impl(NearestRank::new(percent)).call(vec![value.expr])
 }
 
+/// `percentilew(value, weight, percent)`, for `percentilesw(x, w, p1, p2, …)`, which the planner
+/// expands into one column per percentile.
+pub fn percentile_weighted(value: TypedExpr, weight: TypedExpr, percent: f64) -> Expr {
+    AggregateUDF::new_from_impl(NearestRank::weighted(percent)).call(vec![value.expr, weight.expr])
+}
+
 /// Registers every aggregate function.
 pub(crate) fn register_all(r: &mut Registry) {
     register_basic(r);
@@ -343,6 +349,34 @@ fn register_statistics(r: &mut Registry) {
             Ok(percentile(a, percent))
         },
         column_name: "percentile_{}_{1}",
+    });
+    r.add_aggregate(AggregateFunction {
+        name: "percentilew",
+        doc: "The weighted nearest-rank percentile (0 to 100): each value counts as many times \
+              as its weight (a positive integer).",
+        signatures: vec![Signature::new(
+            [
+                Param::Orderable,
+                Param::Of(KqlType::Long),
+                Param::Of(KqlType::Real),
+            ],
+            Returns::SameAs(0),
+        )],
+        lower: |_, _, args| {
+            let [a, w, p] = take("percentilew", args)?;
+            let percent = literal_f64(&p.expr).ok_or(FunctionError::NotConstant {
+                name: "percentilew".into(),
+                index: 2,
+            })?;
+            if !(0.0..=100.0).contains(&percent) {
+                return Err(invalid(
+                    "percentilew",
+                    "the percentile must be between 0 and 100",
+                ));
+            }
+            Ok(percentile_weighted(a, w, percent))
+        },
+        column_name: "percentile_{}_{2}",
     });
 }
 

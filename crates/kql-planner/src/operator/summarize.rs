@@ -58,7 +58,7 @@ impl Planner<'_> {
                         )?;
                         continue;
                     }
-                    "percentiles" => {
+                    "percentiles" | "percentilesw" => {
                         self.percentiles(
                             call,
                             item,
@@ -179,7 +179,16 @@ impl Planner<'_> {
                 s => s,
             })
             .unwrap_or_default();
-        let name = f.column_name.replace("{}", &arg).replace("{1}", &second);
+        let third = call
+            .args
+            .get(2)
+            .map(|a| percentile_suffix(&a.value))
+            .unwrap_or_default();
+        let name = f
+            .column_name
+            .replace("{}", &arg)
+            .replace("{1}", &second)
+            .replace("{2}", &third);
         namer.claim(&name)
     }
 
@@ -276,7 +285,8 @@ impl Planner<'_> {
         Ok(())
     }
 
-    /// `percentiles(x, p1, p2, …)`: one column per percentile.
+    /// `percentiles(x, p1, p2, …)` and `percentilesw(x, weight, p1, p2, …)`: one column per
+    /// percentile.
     fn percentiles(
         &mut self,
         call: &Call,
@@ -286,27 +296,46 @@ impl Planner<'_> {
         outputs: &mut Vec<Output>,
         namer: &mut Namer,
     ) -> PResult<()> {
-        let Some((value_arg, ps)) = call.args.split_first() else {
-            return Err(error(
-                codes::BAD_ARGUMENTS,
-                "percentiles() needs a value and percentiles",
-                item.span,
-            ));
+        let weighted = call.name.name == "percentilesw";
+        let (value_arg, weight_arg, ps) = match (weighted, call.args.as_slice()) {
+            (false, [value, ps @ ..]) if !ps.is_empty() => (value, None, ps),
+            (true, [value, weight, ps @ ..]) if !ps.is_empty() => (value, Some(weight), ps),
+            _ => {
+                return Err(error(
+                    codes::BAD_ARGUMENTS,
+                    format!(
+                        "{}() needs a value{} and percentiles",
+                        call.name.name,
+                        if weighted { ", a weight" } else { "" }
+                    ),
+                    item.span,
+                ));
+            }
         };
         let value = self.expr(&value_arg.value, input)?;
+        let weight = match weight_arg {
+            Some(w) => Some(self.expr(&w.value, input)?),
+            None => None,
+        };
         let base = derived_name(&value_arg.value, false).unwrap_or_default();
         let mut explicit = item.names.iter().map(|n| n.name.clone());
         for p in ps {
             let pv = self.expr(&p.value, input)?;
+            let (function, args) = match &weight {
+                Some(w) => ("percentilew", vec![value.clone(), w.clone(), pv]),
+                None => ("percentile", vec![value.clone(), pv]),
+            };
+            let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
+            let mut spans = vec![value_arg.value.span];
+            spans.extend(weight_arg.map(|w| w.value.span));
+            spans.push(p.value.span);
             let resolved = self
                 .registry
-                .resolve_aggregate("percentile", &[value.ty, pv.ty])
-                .map_err(|e| {
-                    function_error(e, call.name.span, &[value_arg.value.span, p.value.span])
-                })?;
+                .resolve_aggregate(function, &types)
+                .map_err(|e| function_error(e, call.name.span, &spans))?;
             let lowered = self
                 .registry
-                .lower_aggregate(&resolved, &self.ctx, vec![value.clone(), pv])
+                .lower_aggregate(&resolved, &self.ctx, args)
                 .map_err(|e| function_error(e, p.value.span, &[]))?;
             let alias = format!("__kql_agg{}", aggregates.len());
             aggregates.push(SinkAggregate {
