@@ -58,7 +58,7 @@ impl Planner<'_> {
                         )?;
                         continue;
                     }
-                    "percentiles" | "percentilesw" => {
+                    "percentiles" | "percentilesw" | "percentiles_array" | "percentilesw_array" => {
                         self.percentiles(
                             call,
                             item,
@@ -286,7 +286,8 @@ impl Planner<'_> {
     }
 
     /// `percentiles(x, p1, p2, …)` and `percentilesw(x, weight, p1, p2, …)`: one column per
-    /// percentile.
+    /// percentile; `percentiles_array` and `percentilesw_array` (whose percentiles may also be one
+    /// `dynamic` array): one column holding the array of them.
     fn percentiles(
         &mut self,
         call: &Call,
@@ -296,7 +297,8 @@ impl Planner<'_> {
         outputs: &mut Vec<Output>,
         namer: &mut Namer,
     ) -> PResult<()> {
-        let weighted = call.name.name == "percentilesw";
+        let weighted = call.name.name.starts_with("percentilesw");
+        let as_array = call.name.name.ends_with("_array");
         let (value_arg, weight_arg, ps) = match (weighted, call.args.as_slice()) {
             (false, [value, ps @ ..]) if !ps.is_empty() => (value, None, ps),
             (true, [value, weight, ps @ ..]) if !ps.is_empty() => (value, Some(weight), ps),
@@ -319,8 +321,41 @@ impl Planner<'_> {
         };
         let base = derived_name(&value_arg.value, false).unwrap_or_default();
         let mut explicit = item.names.iter().map(|n| n.name.clone());
+        // Each percentile with its span and column-name suffix; a `dynamic` array of them (the
+        // array forms) gives one per element.
+        let mut percents: Vec<(TypedExpr, Span, String)> = Vec::new();
         for p in ps {
             let pv = self.expr(&p.value, input)?;
+            if as_array && pv.ty == KqlType::Dynamic {
+                let numbers: Option<Vec<f64>> = match crate::expr::constant(&pv.expr) {
+                    Some(datafusion::common::ScalarValue::Utf8(Some(text))) => {
+                        serde_json::from_str::<Vec<serde_json::Value>>(&text)
+                            .ok()
+                            .and_then(|xs| xs.iter().map(serde_json::Value::as_f64).collect())
+                    }
+                    _ => None,
+                };
+                let Some(numbers) = numbers else {
+                    return Err(error(
+                        codes::INVALID_VALUE,
+                        "the percentiles must be a constant array of numbers",
+                        p.value.span,
+                    ));
+                };
+                for n in numbers {
+                    let suffix = n.to_string().replace('.', "_");
+                    percents.push((
+                        TypedExpr::new(datafusion::prelude::lit(n), KqlType::Real),
+                        p.value.span,
+                        suffix,
+                    ));
+                }
+            } else {
+                percents.push((pv, p.value.span, percentile_suffix(&p.value)));
+            }
+        }
+        let mut array_items: Vec<TypedExpr> = Vec::new();
+        for (pv, p_span, suffix) in percents {
             let (function, args) = match &weight {
                 Some(w) => ("percentilew", vec![value.clone(), w.clone(), pv]),
                 None => ("percentile", vec![value.clone(), pv]),
@@ -328,7 +363,7 @@ impl Planner<'_> {
             let types: Vec<KqlType> = args.iter().map(|a| a.ty).collect();
             let mut spans = vec![value_arg.value.span];
             spans.extend(weight_arg.map(|w| w.value.span));
-            spans.push(p.value.span);
+            spans.push(p_span);
             let resolved = self
                 .registry
                 .resolve_aggregate(function, &types)
@@ -336,7 +371,7 @@ impl Planner<'_> {
             let lowered = self
                 .registry
                 .lower_aggregate(&resolved, &self.ctx, args)
-                .map_err(|e| function_error(e, p.value.span, &[]))?;
+                .map_err(|e| function_error(e, p_span, &[]))?;
             let alias = format!("__kql_agg{}", aggregates.len());
             aggregates.push(SinkAggregate {
                 expr: lowered.expr,
@@ -344,16 +379,30 @@ impl Planner<'_> {
                 function: "percentile".into(),
                 ty: lowered.ty,
             });
-            let name = explicit.next().unwrap_or_else(|| {
-                namer.claim(&format!(
-                    "percentile_{base}_{}",
-                    percentile_suffix(&p.value)
-                ))
-            });
-            outputs.push(Output {
-                name,
-                value: TypedExpr::new(column_ref(&alias), lowered.ty),
-            });
+            let value = TypedExpr::new(column_ref(&alias), lowered.ty);
+            if as_array {
+                array_items.push(value);
+                continue;
+            }
+            let name = explicit
+                .next()
+                .unwrap_or_else(|| namer.claim(&format!("percentile_{base}_{suffix}")));
+            outputs.push(Output { name, value });
+        }
+        if as_array {
+            let types: Vec<KqlType> = array_items.iter().map(|a| a.ty).collect();
+            let resolved = self
+                .registry
+                .resolve_scalar("pack_array", &types)
+                .map_err(|e| function_error(e, call.name.span, &[]))?;
+            let value = self
+                .registry
+                .lower_scalar(&resolved, &self.ctx, array_items)
+                .map_err(|e| function_error(e, call.name.span, &[]))?;
+            let name = explicit
+                .next()
+                .unwrap_or_else(|| namer.claim(&format!("percentiles_{base}")));
+            outputs.push(Output { name, value });
         }
         Ok(())
     }
