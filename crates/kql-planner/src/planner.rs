@@ -121,7 +121,7 @@ impl<'a> Planner<'a> {
     }
 
     /// If `e` is a bare name or call that denotes a table, its plan.
-    fn tabular_name_or_call(&mut self, e: &AstExpr) -> PResult<Option<Tabular>> {
+    pub(crate) fn tabular_name_or_call(&mut self, e: &AstExpr) -> PResult<Option<Tabular>> {
         match &e.kind {
             ExprKind::Name(id) => {
                 if matches!(self.scopes.get(&id.name), Some(Binding::Tabular(_)))

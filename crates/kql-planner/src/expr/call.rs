@@ -31,6 +31,29 @@ impl Planner<'_> {
         }
         match name {
             "toscalar" => return self.toscalar(call, span),
+            // `column_names_of(T)`: the names of a table's columns, as a `dynamic` array.
+            "column_names_of" => {
+                let [arg] = call.args.as_slice() else {
+                    return Err(error(
+                        codes::BAD_ARGUMENTS,
+                        "column_names_of() takes one table",
+                        span,
+                    ));
+                };
+                let Some(table) = self.tabular_name_or_call(&arg.value)? else {
+                    return Err(error(
+                        codes::TYPE_MISMATCH,
+                        "column_names_of() takes a table, a tabular let or a call of a tabular function",
+                        arg.value.span,
+                    ));
+                };
+                let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+                let json = serde_json::Value::from(names).to_string();
+                return Ok(TypedExpr::new(
+                    datafusion::prelude::lit(json),
+                    KqlType::Dynamic,
+                ));
+            }
             // `extract(regex, group, text, typeof(T))`: the capture converted to T.
             "extract" if call.args.len() == 4 => {
                 let target = &call.args[3].value;
