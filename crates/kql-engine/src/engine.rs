@@ -64,6 +64,10 @@ impl Engine {
             .with_target_partitions(options.threads.max(1))
             .with_information_schema(false)
             .set_str("datafusion.execution.time_zone", "UTC")
+            // KQL's window functions (`prev`, `row_cumsum`, …) read rows in the order they
+            // arrive: a single ordered partition (after a sort, or a single-partition source)
+            // must not be split round-robin and merged back in another order.
+            .set_bool("datafusion.optimizer.enable_round_robin_repartition", false)
             // Parquet: read strings as Utf8 (KQL's string type) instead of views cast at every
             // query. Filter push-down into the decoder (`pushdown_filters`) measured mixed
             // (benches/PERFORMANCE.md) and stays off.

@@ -4,6 +4,7 @@ mod binary;
 mod call;
 mod literal;
 mod predicate;
+mod window;
 
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::logical_expr::{Expr, ExprSchemable as _, cast};
@@ -13,6 +14,7 @@ use kql_parser::Span;
 use kql_parser::ast::{Expr as AstExpr, ExprKind, Ident, UnaryOp};
 
 pub(crate) use predicate::filter_predicate;
+pub(crate) use window::WINDOW_FUNCTIONS;
 
 use crate::Tabular;
 use crate::error::{PResult, codes, error};

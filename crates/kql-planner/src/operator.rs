@@ -100,6 +100,8 @@ impl Planner<'_> {
             }
             // Rows are already in a fixed order once sorted; serialize adds nothing to compute.
             OperatorKind::Serialize(items) if items.is_empty() => Ok(input),
+            // `serialize x = row_number()`: the items are computed as `extend` computes them.
+            OperatorKind::Serialize(items) => self.extend(items, input, span),
             // A chart hint for clients: the rows are the result.
             OperatorKind::Render(_) => Ok(input),
             other => Err(error(
@@ -139,7 +141,27 @@ impl Planner<'_> {
         let mut namer =
             crate::naming::Namer::with_taken(current.columns.iter().map(|c| c.name.clone()));
         for item in items {
-            let value = self.expr(&item.expr, &current)?;
+            // Window functions in the item are computed in a window node under the projection.
+            let outer_sink = self.window_sink.replace(Vec::new());
+            let value = self.expr(&item.expr, &current);
+            let windows = std::mem::replace(&mut self.window_sink, outer_sink).unwrap_or_default();
+            let value = value?;
+            if !windows.is_empty() {
+                let exprs: Vec<Expr> = windows
+                    .into_iter()
+                    .map(|(e, alias)| e.alias(alias))
+                    .collect();
+                let plan = current
+                    .builder()
+                    .window(exprs)
+                    .or_internal(span)?
+                    .build()
+                    .or_internal(span)?;
+                current = Tabular {
+                    plan,
+                    columns: current.columns,
+                };
+            }
             // An unnamed bare column keeps its name, so the column is replaced in place.
             let name = match (&item.expr.kind, item.names.is_empty()) {
                 (kql_parser::ast::ExprKind::Name(id), true)

@@ -52,6 +52,9 @@ pub struct Planner<'a> {
     pub(crate) result_name: Option<String>,
     /// Aggregates found while lowering a `summarize` item.
     pub(crate) aggregate_sink: Option<Vec<SinkAggregate>>,
+    /// Window functions (`prev`, `row_cumsum`, …) found while lowering an `extend` item: each
+    /// window expression with the name of the column that holds its result.
+    pub(crate) window_sink: Option<Vec<(Expr, String)>>,
 }
 
 impl<'a> Planner<'a> {
@@ -65,6 +68,7 @@ impl<'a> Planner<'a> {
             scopes: Scopes::new(),
             result_name: None,
             aggregate_sink: None,
+            window_sink: None,
         }
     }
 

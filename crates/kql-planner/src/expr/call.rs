@@ -79,6 +79,9 @@ impl Planner<'_> {
             }
             _ => {}
         }
+        if super::WINDOW_FUNCTIONS.contains(&name) {
+            return self.window_call(call, span, input);
+        }
         if self.registry.aggregate(name).is_some() && self.registry.scalar(name).is_none() {
             return self.aggregate_call(call, span, input);
         }
