@@ -401,7 +401,7 @@ impl Planner<'_> {
                 .map_err(|e| function_error(e, call.name.span, &[]))?;
             let name = explicit
                 .next()
-                .unwrap_or_else(|| namer.claim(&format!("percentiles_{base}")));
+                .unwrap_or_else(|| namer.claim(&format!("percentile_{base}")));
             outputs.push(Output { name, value });
         }
         Ok(())
