@@ -256,8 +256,10 @@ fn element_text(v: &serde_json::Value) -> String {
 }
 
 /// Every lookup replaced at once: a lookup earlier in the list wins where matches overlap (so
-/// `["is", "This"]` turns `This` into `Thwas`), and replaced text is not searched again.
-fn replace_all(text: &str, lookups: &[String], replacements: &[String]) -> String {
+/// `["is", "This"]` turns `This` into `Thwas`), and replaced text is not searched again. A
+/// `None` replacement (a non-string element) keeps its matches as they are; a missing one
+/// removes them.
+fn replace_all(text: &str, lookups: &[String], replacements: &[Option<String>]) -> String {
     let mut chosen: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, lookup)
     for (k, lookup) in lookups.iter().enumerate() {
         if lookup.is_empty() {
@@ -275,7 +277,12 @@ fn replace_all(text: &str, lookups: &[String], replacements: &[String]) -> Strin
     let mut at = 0;
     for (start, end, k) in chosen {
         out.push_str(&text[at..start]);
-        out.push_str(replacements.get(k).map_or("", String::as_str));
+        // A replacement that is not a string leaves its match as it was (yet still claims it).
+        match replacements.get(k) {
+            Some(Some(r)) => out.push_str(r),
+            Some(None) => out.push_str(&text[start..end]),
+            None => {}
+        }
         at = end;
     }
     out.push_str(&text[at..]);
@@ -299,7 +306,21 @@ string_udf!(
         };
         let mut out = StringBuilder::with_capacity(rows, rows * 32);
         for i in 0..rows {
-            match (strings(lookups.get(i)), strings(replacements.get(i))) {
+            let replacements = replacements.get(i).and_then(|json| {
+                match serde_json::from_str::<serde_json::Value>(json).ok()? {
+                    serde_json::Value::Array(items) => Some(
+                        items
+                            .into_iter()
+                            .map(|v| match v {
+                                serde_json::Value::String(s) => Some(s),
+                                _ => None,
+                            })
+                            .collect::<Vec<_>>(),
+                    ),
+                    _ => None,
+                }
+            });
+            match (strings(lookups.get(i)), replacements) {
                 (Some(l), Some(r)) => out.append_value(replace_all(text.text(i), &l, &r)),
                 _ => out.append_value(text.text(i)),
             }
@@ -372,20 +393,21 @@ mod tests {
     #[test]
     fn replacements_happen_at_once_with_earlier_lookups_first() {
         let strings = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let some = |xs: &[&str]| xs.iter().map(|x| Some(x.to_string())).collect::<Vec<_>>();
         let text = "This is an example";
         assert_eq!(
-            replace_all(text, &strings(&["This", "is"]), &strings(&["This", "was"])),
+            replace_all(text, &strings(&["This", "is"]), &some(&["This", "was"])),
             "This was an example"
         );
         assert_eq!(
-            replace_all(text, &strings(&["is", "This"]), &strings(&["was", "This"])),
+            replace_all(text, &strings(&["is", "This"]), &some(&["was", "This"])),
             "Thwas was an example"
         );
         assert_eq!(
             replace_all(
                 "a cat and a dog",
                 &strings(&["cat", "dog"]),
-                &strings(&["dog", "bird"])
+                &some(&["dog", "bird"])
             ),
             "a dog and a bird"
         );
