@@ -6,6 +6,17 @@
 //! not JSON reads as the dynamic string holding it, as `parse_json` makes it; a null argument
 //! reads as a null value. Functions that need an array or a bag give null for anything else.
 
+/// Defines `fn $name() -> Arc<ScalarUDF>` returning one shared UDF (defined before the
+/// submodules so that they use it too).
+macro_rules! kernel_udf {
+    ($name:ident, $make:expr) => {
+        fn $name() -> Arc<ScalarUDF> {
+            static UDF: OnceLock<Arc<ScalarUDF>> = OnceLock::new();
+            Arc::clone(UDF.get_or_init(|| $make.into_udf()))
+        }
+    };
+}
+
 mod build;
 mod expand;
 pub(crate) mod json;
@@ -326,15 +337,6 @@ fn lower_sort(
 
 // ---------------------------------------------------------------------------------------------
 // Kernels.
-
-macro_rules! kernel_udf {
-    ($name:ident, $make:expr) => {
-        fn $name() -> Arc<ScalarUDF> {
-            static UDF: OnceLock<Arc<ScalarUDF>> = OnceLock::new();
-            Arc::clone(UDF.get_or_init(|| $make.into_udf()))
-        }
-    };
-}
 
 /// Each row of a dynamic argument parsed; null stays `None`.
 fn json_column(a: &ArrayRef) -> Result<Vec<Option<Json>>> {

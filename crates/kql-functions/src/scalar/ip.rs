@@ -390,19 +390,41 @@ fn list_items(text: &str) -> Vec<String> {
     }
 }
 
-/// The list arguments from `first` on, row by row, flattened.
-fn list_args(args: &[ColumnarValue], first: usize, udf: &str) -> Result<Vec<StrArg>> {
-    (first..args.len())
-        .map(|i| StrArg::arg(args, i, udf))
-        .collect()
+/// The list arguments from `first` on (ranges, addresses, prefixes), flattened row by row. When
+/// every one is a constant, as `dynamic([...])` and literals are, they are read once, not
+/// parsed again for every row.
+struct ListArgs {
+    lists: Vec<StrArg>,
+    constant: Option<Vec<String>>,
 }
 
-fn row_items(lists: &[StrArg], i: usize) -> Vec<String> {
-    lists
-        .iter()
-        .filter_map(|l| l.get(i))
-        .flat_map(list_items)
-        .collect()
+impl ListArgs {
+    fn new(args: &[ColumnarValue], first: usize, udf: &str) -> Result<Self> {
+        let lists = (first..args.len())
+            .map(|i| StrArg::arg(args, i, udf))
+            .collect::<Result<Vec<_>>>()?;
+        let constant = lists
+            .iter()
+            .all(|l| l.constant().is_some())
+            .then(|| Self::read(&lists, 0));
+        Ok(Self { lists, constant })
+    }
+
+    fn read(lists: &[StrArg], i: usize) -> Vec<String> {
+        lists
+            .iter()
+            .filter_map(|l| l.get(i))
+            .flat_map(list_items)
+            .collect()
+    }
+
+    /// The items of row `i`.
+    fn items(&self, i: usize) -> std::borrow::Cow<'_, [String]> {
+        match &self.constant {
+            Some(items) => std::borrow::Cow::Borrowed(items),
+            None => std::borrow::Cow::Owned(Self::read(&self.lists, i)),
+        }
+    }
 }
 
 /// `ip` in any of the ranges; null when the address or a range is not valid.
@@ -414,15 +436,22 @@ fn in_any_range<T: Copy>(
     contains: fn(T, T) -> bool,
 ) -> Result<ArrayRef> {
     let ip = StrArg::arg(args, 0, udf)?;
-    let lists = list_args(args, 1, udf)?;
+    let lists = ListArgs::new(args, 1, udf)?;
+    let parse_all = |items: &[String]| items.iter().map(|r| parse(r)).collect::<Option<Vec<T>>>();
+    // Constant ranges are parsed once; `None` inside: one of them is not a range.
+    let constant_ranges = lists.constant.as_deref().map(parse_all);
     let mut out = BooleanBuilder::with_capacity(rows);
     for i in 0..rows {
         let value = ip.get(i).and_then(parse).and_then(|ip| {
-            let mut found = false;
-            for range in row_items(&lists, i) {
-                found |= contains(parse(&range)?, ip);
-            }
-            Some(found)
+            let row_ranges;
+            let ranges = match &constant_ranges {
+                Some(ranges) => ranges.as_deref()?,
+                None => {
+                    row_ranges = parse_all(&lists.items(i))?;
+                    &row_ranges[..]
+                }
+            };
+            Some(ranges.iter().any(|r| contains(*r, ip)))
         });
         out.append_option(value);
     }
@@ -519,14 +548,14 @@ fn has_any(
     matches: fn(&str, &str) -> bool,
 ) -> Result<ArrayRef> {
     let text = StrArg::arg(args, 0, udf)?;
-    let lists = list_args(args, 1, udf)?;
+    let lists = ListArgs::new(args, 1, udf)?;
     let mut out = BooleanBuilder::with_capacity(rows);
     for i in 0..rows {
         let Some(t) = text.get(i) else {
             out.append_null();
             continue;
         };
-        let items = row_items(&lists, i);
+        let items = lists.items(i);
         out.append_value(ipv4_terms(t).any(|term| items.iter().any(|item| matches(term, item))));
     }
     finish_bool(out)

@@ -105,7 +105,7 @@ impl Planner<'_> {
                     ));
                 }
                 let start = constant_long(0, 1)?;
-                let shift = start - 1;
+                let shift = start.saturating_sub(1);
                 return self.push_window(row_number(), KqlType::Long, span, move |n| {
                     cast(n, KqlType::Long.to_arrow()) + lit(shift)
                 });

@@ -128,13 +128,18 @@ fn lower_shift(
     Ok(array_shift_udf().call(vec![array.expr, n, fill]))
 }
 
-macro_rules! reshape_udf {
-    ($name:ident, $make:expr) => {
-        fn $name() -> Arc<ScalarUDF> {
-            static UDF: OnceLock<Arc<ScalarUDF>> = OnceLock::new();
-            Arc::clone(UDF.get_or_init(|| $make.into_udf()))
-        }
-    };
+/// Each row's array in `a` through `f` (with the row index); null for a value that is not an
+/// array.
+fn map_arrays(
+    a: &ArrayRef,
+    mut f: impl FnMut(usize, Vec<Json>) -> Option<Json>,
+) -> datafusion::common::Result<ArrayRef> {
+    Ok(json_out(json_column(a)?.into_iter().enumerate().map(
+        |(i, v)| match v? {
+            Json::Array(items) => f(i, items),
+            _ => None,
+        },
+    )))
 }
 
 /// `n` within `0..len` (Euclidean remainder).
@@ -142,7 +147,7 @@ fn wrap(n: i64, len: usize) -> usize {
     n.rem_euclid(len as i64) as usize
 }
 
-reshape_udf!(
+kernel_udf!(
     array_rotate_udf,
     KernelUdf::new(
         "kql_array_rotate_left",
@@ -150,26 +155,21 @@ reshape_udf!(
         dyn_type(),
         |a| {
             let n = longs(&a[1])?;
-            Ok(json_out(json_column(&a[0])?.into_iter().enumerate().map(
-                |(i, v)| {
-                    let Json::Array(mut items) = v? else {
-                        return None;
-                    };
-                    if n.is_null(i) {
-                        return None;
-                    }
-                    if !items.is_empty() {
-                        let k = wrap(n.value(i), items.len());
-                        items.rotate_left(k);
-                    }
-                    Some(Json::Array(items))
-                },
-            )))
+            map_arrays(&a[0], |i, mut items| {
+                if n.is_null(i) {
+                    return None;
+                }
+                if !items.is_empty() {
+                    let k = wrap(n.value(i), items.len());
+                    items.rotate_left(k);
+                }
+                Some(Json::Array(items))
+            })
         }
     )
 );
 
-reshape_udf!(
+kernel_udf!(
     array_shift_udf,
     KernelUdf::new(
         "kql_array_shift_left",
@@ -178,31 +178,26 @@ reshape_udf!(
         |a| {
             let n = longs(&a[1])?;
             let fill = json_column(&a[2])?;
-            Ok(json_out(json_column(&a[0])?.into_iter().enumerate().map(
-                |(i, v)| {
-                    let Json::Array(items) = v? else {
-                        return None;
-                    };
-                    if n.is_null(i) {
-                        return None;
-                    }
-                    let fill = fill[i].clone().unwrap_or(Json::Null);
-                    let len = items.len() as i64;
-                    let k = n.value(i);
-                    let shifted = (0..len)
-                        .map(|j| match j.checked_add(k) {
-                            Some(from) if (0..len).contains(&from) => items[from as usize].clone(),
-                            _ => fill.clone(),
-                        })
-                        .collect();
-                    Some(Json::Array(shifted))
-                },
-            )))
+            map_arrays(&a[0], |i, items| {
+                if n.is_null(i) {
+                    return None;
+                }
+                let fill = fill[i].clone().unwrap_or(Json::Null);
+                let len = items.len() as i64;
+                let k = n.value(i);
+                let shifted = (0..len)
+                    .map(|j| match j.checked_add(k) {
+                        Some(from) if (0..len).contains(&from) => items[from as usize].clone(),
+                        _ => fill.clone(),
+                    })
+                    .collect();
+                Some(Json::Array(shifted))
+            })
         }
     )
 );
 
-reshape_udf!(
+kernel_udf!(
     array_split_udf,
     KernelUdf::new(
         "kql_array_split",
@@ -210,32 +205,27 @@ reshape_udf!(
         dyn_type(),
         |a| {
             let indexes = json_column(&a[1])?;
-            Ok(json_out(json_column(&a[0])?.into_iter().enumerate().map(
-                |(i, v)| {
-                    let Json::Array(items) = v? else {
-                        return None;
-                    };
-                    let len = items.len() as i64;
-                    let cuts: Vec<i64> = match indexes[i].as_ref()? {
-                        Json::Array(xs) => xs.iter().map(|x| x.as_i64()).collect::<Option<_>>()?,
-                        x => vec![x.as_i64()?],
-                    };
-                    let mut parts = Vec::with_capacity(cuts.len() + 1);
-                    let mut start = 0i64;
-                    for cut in cuts {
-                        let cut = if cut < 0 { len + cut } else { cut }.clamp(start, len);
-                        parts.push(Json::Array(items[start as usize..cut as usize].to_vec()));
-                        start = cut;
-                    }
-                    parts.push(Json::Array(items[start as usize..].to_vec()));
-                    Some(Json::Array(parts))
-                },
-            )))
+            map_arrays(&a[0], |i, items| {
+                let len = items.len() as i64;
+                let cuts: Vec<i64> = match indexes[i].as_ref()? {
+                    Json::Array(xs) => xs.iter().map(|x| x.as_i64()).collect::<Option<_>>()?,
+                    x => vec![x.as_i64()?],
+                };
+                let mut parts = Vec::with_capacity(cuts.len() + 1);
+                let mut start = 0i64;
+                for cut in cuts {
+                    let cut = if cut < 0 { len + cut } else { cut }.clamp(start, len);
+                    parts.push(Json::Array(items[start as usize..cut as usize].to_vec()));
+                    start = cut;
+                }
+                parts.push(Json::Array(items[start as usize..].to_vec()));
+                Some(Json::Array(parts))
+            })
         }
     )
 );
 
-reshape_udf!(
+kernel_udf!(
     array_iff_udf,
     KernelUdf::new(
         "kql_array_iff",
@@ -243,38 +233,33 @@ reshape_udf!(
         dyn_type(),
         |a| {
             let (yes, no) = (json_column(&a[1])?, json_column(&a[2])?);
-            Ok(json_out(json_column(&a[0])?.into_iter().enumerate().map(
-                |(i, v)| {
-                    let Json::Array(conditions) = v? else {
-                        return None;
-                    };
-                    // An array argument gives its element at the same position (null past its end);
-                    // a scalar one is used for every element.
-                    let pick = |arg: &Option<Json>, j: usize| match arg {
-                        Some(Json::Array(xs)) => xs.get(j).cloned().unwrap_or(Json::Null),
-                        Some(x) => x.clone(),
-                        None => Json::Null,
-                    };
-                    let out = conditions
-                        .iter()
-                        .enumerate()
-                        .map(|(j, c)| match c {
-                            Json::Bool(true) => pick(&yes[i], j),
-                            Json::Bool(false) => pick(&no[i], j),
-                            // A number is true when it is not 0.
-                            Json::Number(n) if n.as_f64() == Some(0.0) => pick(&no[i], j),
-                            Json::Number(_) => pick(&yes[i], j),
-                            _ => Json::Null,
-                        })
-                        .collect();
-                    Some(Json::Array(out))
-                },
-            )))
+            map_arrays(&a[0], |i, conditions| {
+                // An array argument gives its element at the same position (null past its end);
+                // a scalar one is used for every element.
+                let pick = |arg: &Option<Json>, j: usize| match arg {
+                    Some(Json::Array(xs)) => xs.get(j).cloned().unwrap_or(Json::Null),
+                    Some(x) => x.clone(),
+                    None => Json::Null,
+                };
+                let out = conditions
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| match c {
+                        Json::Bool(true) => pick(&yes[i], j),
+                        Json::Bool(false) => pick(&no[i], j),
+                        // A number is true when it is not 0.
+                        Json::Number(n) if n.as_f64() == Some(0.0) => pick(&no[i], j),
+                        Json::Number(_) => pick(&yes[i], j),
+                        _ => Json::Null,
+                    })
+                    .collect();
+                Some(Json::Array(out))
+            })
         }
     )
 );
 
-reshape_udf!(
+kernel_udf!(
     bag_set_key_udf,
     KernelUdf::new(
         "kql_bag_set_key",
@@ -326,7 +311,7 @@ fn set_path(bag: &mut Json, steps: &[String], value: Json) {
     }
 }
 
-reshape_udf!(
+kernel_udf!(
     jaccard_index_udf,
     KernelUdf::new(
         "kql_jaccard_index",

@@ -16,23 +16,40 @@ string_udf!(
     |args, rows| {
         let source = StrArg::arg(args, 0, "has_any_index")?;
         let terms = StrArg::arg(args, 1, "has_any_index")?;
+        // The terms as text; a constant array (the usual case) is read once.
+        let read = |json: Option<&str>| -> Option<Vec<String>> {
+            match serde_json::from_str::<serde_json::Value>(json?).ok()? {
+                serde_json::Value::Array(items) => Some(
+                    items
+                        .iter()
+                        .map(|t| match t {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            }
+        };
+        let constant = terms.constant().map(read);
         let mut out = Int64Builder::with_capacity(rows);
         for i in 0..rows {
-            let items = match terms.get(i).map(serde_json::from_str::<serde_json::Value>) {
-                Some(Ok(serde_json::Value::Array(items))) => items,
-                _ => {
-                    out.append_null();
-                    continue;
+            let row_terms;
+            let items = match &constant {
+                Some(items) => items.as_deref(),
+                None => {
+                    row_terms = read(terms.get(i));
+                    row_terms.as_deref()
                 }
             };
+            let Some(items) = items else {
+                out.append_null();
+                continue;
+            };
             let hay = source.text(i);
-            let found = items.iter().position(|t| {
-                let term = match t {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                !term.is_empty() && has_term(hay, &term)
-            });
+            let found = items
+                .iter()
+                .position(|term| !term.is_empty() && has_term(hay, term));
             out.append_value(found.map_or(-1, |p| p as i64));
         }
         Ok(Arc::new(out.finish()) as ArrayRef)
@@ -69,7 +86,7 @@ string_udf!(
                     text.len()
                 } else {
                     chars
-                        .get(start as usize + length as usize)
+                        .get((start as usize).saturating_add(length as usize))
                         .map_or(text.len(), |(b, _)| *b)
                 };
                 let window = &text[from..to];

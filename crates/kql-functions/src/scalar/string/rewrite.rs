@@ -304,24 +304,43 @@ string_udf!(
                 _ => None,
             }
         };
+        // A replacement that is not a string is `None`: its matches stay as they are.
+        let replacement_list = |json: Option<&str>| -> Option<Vec<Option<String>>> {
+            match serde_json::from_str::<serde_json::Value>(json?).ok()? {
+                serde_json::Value::Array(items) => Some(
+                    items
+                        .into_iter()
+                        .map(|v| match v {
+                            serde_json::Value::String(s) => Some(s),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            }
+        };
+        // Constant lists (the usual case) are read once, not for every row.
+        let constant_lookups = lookups.constant().map(strings);
+        let constant_replacements = replacements.constant().map(replacement_list);
         let mut out = StringBuilder::with_capacity(rows, rows * 32);
         for i in 0..rows {
-            let replacements = replacements.get(i).and_then(|json| {
-                match serde_json::from_str::<serde_json::Value>(json).ok()? {
-                    serde_json::Value::Array(items) => Some(
-                        items
-                            .into_iter()
-                            .map(|v| match v {
-                                serde_json::Value::String(s) => Some(s),
-                                _ => None,
-                            })
-                            .collect::<Vec<_>>(),
-                    ),
-                    _ => None,
+            let (row_lookups, row_replacements);
+            let l = match &constant_lookups {
+                Some(l) => l.as_deref(),
+                None => {
+                    row_lookups = strings(lookups.get(i));
+                    row_lookups.as_deref()
                 }
-            });
-            match (strings(lookups.get(i)), replacements) {
-                (Some(l), Some(r)) => out.append_value(replace_all(text.text(i), &l, &r)),
+            };
+            let r = match &constant_replacements {
+                Some(r) => r.as_deref(),
+                None => {
+                    row_replacements = replacement_list(replacements.get(i));
+                    row_replacements.as_deref()
+                }
+            };
+            match (l, r) {
+                (Some(l), Some(r)) => out.append_value(replace_all(text.text(i), l, r)),
                 _ => out.append_value(text.text(i)),
             }
         }
