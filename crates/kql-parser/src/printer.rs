@@ -164,12 +164,21 @@ impl fmt::Display for Name<'_> {
 }
 
 /// A name that may hold `*` wildcards (table names in `union` and `search in (…)`, column
-/// patterns): printed raw when it does, since the parser reads wildcards only unquoted.
+/// patterns): printed raw when it does, since the parser reads wildcards only unquoted. A name
+/// with a `*` that a bare pattern cannot spell (`['My *Table']`) is quoted like any name.
 pub(crate) struct Pattern<'a>(pub(crate) &'a str);
+
+/// Whether `name` is a wildcard pattern the parser reads unquoted: identifier characters and
+/// `*`, at least one `*`, not starting with a digit.
+fn is_bare_pattern(name: &str) -> bool {
+    name.contains('*')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '*')
+}
 
 impl fmt::Display for Pattern<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.contains('*') {
+        if is_bare_pattern(self.0) {
             f.write_str(self.0)
         } else {
             Name(self.0).fmt(f)

@@ -52,7 +52,8 @@ impl fmt::Display for Source {
 impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SourceKind::Table(name) => Pattern(&name.name).fmt(f),
+            // A query's first table is never a pattern: only `union` and `search in` read `*`.
+            SourceKind::Table(name) => name.fmt(f),
             SourceKind::Call(call) => call.fmt(f),
             SourceKind::Datatable(datatable) => datatable.fmt(f),
             SourceKind::Print(items) => {

@@ -2,6 +2,7 @@
 
 use crate::Span;
 use crate::ast::*;
+use super::Pattern;
 
 fn sp() -> Span {
     Span::default()
@@ -561,9 +562,13 @@ fn ident_quoting() {
 }
 
 #[test]
-fn table_names_with_wildcards_print_raw() {
-    assert_eq!(text(&table("Aml*")), "Aml*");
+fn table_names_with_wildcards_print_raw_only_in_union() {
+    // A query's first table is a name, never a pattern.
+    assert_eq!(text(&table("Aml*")), "['Aml*']");
     assert_eq!(text(&table("My Table")), "['My Table']");
+    assert_eq!(text(&Pattern("Aml*")), "Aml*");
+    assert_eq!(text(&Pattern("My *Table")), "['My *Table']");
+    assert_eq!(text(&Pattern("1*")), "['1*']");
     let u = Union {
         params: vec![param("withsource", name("SourceTable"))],
         tables: vec![
