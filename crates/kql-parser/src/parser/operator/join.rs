@@ -5,7 +5,7 @@ use crate::ast::{Join, OperatorKind, Query, Source, SourceKind};
 use crate::parser::expr::expect_expr;
 use crate::parser::ident::ident;
 use crate::parser::input::{
-    Input, PResult, expect, expect_symbol, hard, keyword, peek_symbol, symbol,
+    Input, PResult, expect, expect_symbol, hard, keyword, peek_symbol, symbol, ws,
 };
 use crate::parser::query::expect_query;
 
@@ -51,6 +51,11 @@ fn join_right<'a>(i: Input<'a>, op: &str) -> PResult<'a, Query> {
     crate::parser::query::reject_cross_database(i)?;
     let what = format!("the right side of '{op}': a table name or '(' query ')'");
     if keyword(i, "on").is_ok() {
+        return hard(&i, what);
+    }
+    // `$left` and `$right` name the sides inside the join condition; they are not tables.
+    let i = ws(i);
+    if i.fragment().starts_with('$') {
         return hard(&i, what);
     }
     let (i, name) = expect(i, what, ident)?;
