@@ -1,24 +1,28 @@
 //! Shredding `dynamic` columns at load: the top-level members most rows have are extracted once
 //! into string child columns ([`ShreddedMember`]), so that the planner reads `d.key == "x"` and
-//! `tostring(d.key)` as a column scan instead of parsing every row's JSON at every query.
+//! `tostring(d.key)` as a column scan instead of parsing every row's JSON at every query. A
+//! member whose sampled values mostly repeat is stored as a dictionary.
 //!
 //! A child column holds exactly what `json_as_text(d, "key")` gives (see [`ShreddedMember`]);
 //! the extraction below follows that function's reading of the JSON step by step (first
 //! occurrence of a key wins, strings unescaped, other values as their JSON text, a JSON error
 //! ends the search), and a test checks the two against each other.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, StringArray, StringBuilder};
-use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::arrow::array::{
+    Array, ArrayRef, RecordBatch, StringArray, StringBuilder, StringDictionaryBuilder,
+};
+use datafusion::arrow::datatypes::{DataType, Field, Int32Type, Schema, SchemaRef};
 use jiter::{Jiter, Peek};
 use kql_functions::KqlType;
 use kql_planner::{KqlColumn, ShreddedMember};
 
 use crate::error::EngineError;
 
-/// How many rows, spread evenly over the table, decide which keys to shred.
+/// About how many rows, in blocks spread evenly over the table, decide which keys to shred.
 const SAMPLE_ROWS: usize = 10_000;
 
 /// The share of sampled rows (of those holding an object) a key must occur in to be shredded.
@@ -44,7 +48,7 @@ pub(crate) fn shred(
     batches: Vec<RecordBatch>,
     threads: usize,
 ) -> Result<ShreddedBatches, EngineError> {
-    let mut plan: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut plan: Vec<(usize, Vec<MemberPlan>)> = Vec::new();
     for (i, c) in columns.iter().enumerate() {
         if c.ty != KqlType::Dynamic || schema.field(i).data_type() != &DataType::Utf8 {
             continue;
@@ -64,7 +68,7 @@ pub(crate) fn shred(
         schema.fields().iter().map(|f| f.name().clone()).collect();
     for (i, keys) in &mut plan {
         keys.retain(|k| {
-            taken.insert(ShreddedMember::new(columns[*i].name.as_str(), k.as_str()).field)
+            taken.insert(ShreddedMember::new(columns[*i].name.as_str(), k.key.as_str()).field)
         });
     }
     plan.retain(|(_, keys)| !keys.is_empty());
@@ -79,14 +83,18 @@ pub(crate) fn shred(
         .iter()
         .flat_map(|(i, keys)| {
             keys.iter()
-                .map(|k| ShreddedMember::new(columns[*i].name.as_str(), k.as_str()))
+                .map(|k| ShreddedMember::new(columns[*i].name.as_str(), k.key.as_str()))
         })
         .collect();
     let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    let types = plan
+        .iter()
+        .flat_map(|(_, keys)| keys.iter().map(MemberPlan::data_type));
     fields.extend(
         members
             .iter()
-            .map(|m| Field::new(m.field.as_str(), DataType::Utf8, true)),
+            .zip(types)
+            .map(|(m, ty)| Field::new(m.field.as_str(), ty, true)),
     );
     let shredded_schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
     let batches = map_parallel(batches, threads, |b| {
@@ -105,72 +113,207 @@ pub(crate) fn shred(
     })
 }
 
+/// How one member is shredded.
+struct MemberPlan {
+    key: String,
+    /// Whether its child column is a dictionary: when, judged from the sample, a dictionary
+    /// takes at most [`MAX_DICTIONARY_SHARE`] of the memory of plain text. Member values repeat
+    /// a lot in logs (a level, a step name, a run's URL on each of its lines), and a dictionary
+    /// stores each once per batch, for four bytes a row.
+    dictionary: bool,
+}
+
+/// See [`MemberPlan::dictionary`].
+const MAX_DICTIONARY_SHARE: f64 = 0.75;
+
+impl MemberPlan {
+    fn data_type(&self) -> DataType {
+        if self.dictionary {
+            DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+        } else {
+            DataType::Utf8
+        }
+    }
+}
+
+/// How often a key occurred in the sample.
+#[derive(Default)]
+struct KeyCount {
+    rows: usize,
+    /// The last row counted, so that a duplicate key counts once.
+    last: Option<usize>,
+    /// Hashes of the values' JSON text in the current block.
+    values: HashSet<u64>,
+    /// The sum over finished blocks of their distinct values.
+    distinct: usize,
+    /// The length of the values' JSON text, summed.
+    bytes: usize,
+}
+
+impl KeyCount {
+    /// Whether a dictionary would take at most [`MAX_DICTIONARY_SHARE`] of the memory of
+    /// plain text: each row costs a 4-byte offset and its bytes as text, a 4-byte key as a
+    /// dictionary, whose entries (distinct values of a block) cost as text.
+    fn dictionary_pays(&self) -> bool {
+        let rows = self.rows.max(1) as f64;
+        let per_value = self.bytes as f64 / rows + 4.0;
+        let text = rows * per_value;
+        let dictionary = rows * 4.0 + self.distinct as f64 * per_value;
+        dictionary <= MAX_DICTIONARY_SHARE * text
+    }
+}
+
+/// Rows per sampled block. Blocks of consecutive rows, because a dictionary is per batch and so
+/// pays off when values repeat within a stretch of rows (the lines of one run), which rows
+/// sampled far apart would not show.
+const SAMPLE_BLOCK: usize = 500;
+
+/// The sample: blocks of up to [`SAMPLE_BLOCK`] consecutive rows (array, rows), about
+/// [`SAMPLE_ROWS`] rows spread evenly over the table, or every row of a small table.
+fn sample_blocks(arrays: &[&StringArray]) -> Vec<(usize, std::ops::Range<usize>)> {
+    let total: usize = arrays.iter().map(|a| a.len()).sum();
+    let mut blocks = Vec::new();
+    if total <= SAMPLE_ROWS {
+        for (a, array) in arrays.iter().enumerate() {
+            for start in (0..array.len()).step_by(SAMPLE_BLOCK) {
+                blocks.push((a, start..(start + SAMPLE_BLOCK).min(array.len())));
+            }
+        }
+        return blocks;
+    }
+    let count = SAMPLE_ROWS / SAMPLE_BLOCK;
+    let (mut a, mut first_row) = (0, 0);
+    for b in 0..count {
+        let at = b * total / count;
+        while first_row + arrays[a].len() <= at {
+            first_row += arrays[a].len();
+            a += 1;
+        }
+        let start = at - first_row;
+        blocks.push((a, start..(start + SAMPLE_BLOCK).min(arrays[a].len())));
+    }
+    blocks
+}
+
 /// The keys that occur in at least [`MIN_SHARE`] of the sampled object rows, most frequent
 /// first, at most [`MAX_MEMBERS`]. Keys that spell an integer are left out: on an array row,
 /// `json_as_text(d, "0")` is the array's first element, which the extraction does not do.
-fn frequent_keys(arrays: &[&StringArray]) -> Vec<String> {
-    let total: usize = arrays.iter().map(|a| a.len()).sum();
-    let step = (total / SAMPLE_ROWS).max(1);
-    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+fn frequent_keys(arrays: &[&StringArray]) -> Vec<MemberPlan> {
+    let mut counts: HashMap<String, KeyCount> = HashMap::new();
     let mut objects = 0usize;
     let mut row = 0usize;
-    for a in arrays {
-        let mut i = (step - row % step) % step;
-        while i < a.len() {
-            if a.is_valid(i) && count_keys(a.value(i), row + i, &mut counts) {
+    for (a, rows) in sample_blocks(arrays) {
+        for i in rows {
+            if arrays[a].is_valid(i) && count_keys(arrays[a].value(i), row, &mut counts) {
                 objects += 1;
             }
-            i += step;
+            row += 1;
         }
-        row += a.len();
+        for c in counts.values_mut() {
+            c.distinct += c.values.len();
+            c.values.clear();
+        }
     }
     if objects == 0 {
         return Vec::new();
     }
-    let mut keys: Vec<(String, usize)> = counts
+    let mut keys: Vec<(String, KeyCount)> = counts
         .into_iter()
-        .filter(|(k, (n, _))| {
-            *n as f64 >= MIN_SHARE * objects as f64 && k.parse::<isize>().is_err()
-        })
-        .map(|(k, (n, _))| (k, n))
+        .filter(|(k, c)| c.rows as f64 >= MIN_SHARE * objects as f64 && k.parse::<isize>().is_err())
         .collect();
-    keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    keys.sort_by(|a, b| b.1.rows.cmp(&a.1.rows).then_with(|| a.0.cmp(&b.0)));
     keys.truncate(MAX_MEMBERS);
-    keys.into_iter().map(|(k, _)| k).collect()
+    keys.into_iter()
+        .map(|(key, c)| MemberPlan {
+            key,
+            dictionary: c.dictionary_pays(),
+        })
+        .collect()
 }
 
-/// Counts the top-level keys of one row (each once) into `counts`, whose values are the count
-/// and the last row counted. Returns whether the row holds an object.
-fn count_keys(json: &str, row: usize, counts: &mut HashMap<String, (usize, usize)>) -> bool {
+/// Counts the top-level keys of one row (each once) and their values into `counts`. Returns
+/// whether the row holds an object.
+fn count_keys(json: &str, row: usize, counts: &mut HashMap<String, KeyCount>) -> bool {
     let mut jiter = Jiter::new(json.as_bytes());
     if !matches!(jiter.peek(), Ok(Peek::Object)) {
         return false;
     }
     let mut key = jiter.known_object();
     while let Ok(Some(k)) = key {
-        match counts.get_mut(k) {
-            Some((n, last)) if *last != row => {
-                *n += 1;
-                *last = row;
-            }
-            Some(_) => {}
-            None => {
-                counts.insert(k.to_owned(), (1, row));
-            }
-        }
+        let count = match counts.get_mut(k) {
+            Some(c) => c,
+            None => counts.entry(k.to_owned()).or_default(),
+        };
+        let first = count.last != Some(row);
+        let start = jiter.current_index();
         if jiter.next_skip().is_err() {
             break;
+        }
+        if first {
+            count.rows += 1;
+            count.last = Some(row);
+            let value = json.get(start..jiter.current_index()).unwrap_or_default();
+            count.bytes += value.len();
+            let mut hasher = DefaultHasher::new();
+            value.hash(&mut hasher);
+            count.values.insert(hasher.finish());
         }
         key = jiter.next_key();
     }
     true
 }
 
-/// One string array per key: row by row, `json_as_text(json, key)`, in one pass over each row.
-fn extract_members(json: &StringArray, keys: &[String]) -> Vec<ArrayRef> {
-    let mut builders: Vec<StringBuilder> = keys
+/// A child column being built: text, or a dictionary of text.
+enum MemberBuilder {
+    Text(StringBuilder),
+    Dictionary(StringDictionaryBuilder<Int32Type>),
+}
+
+impl MemberBuilder {
+    fn new(plan: &MemberPlan, rows: usize) -> Self {
+        if plan.dictionary {
+            Self::Dictionary(StringDictionaryBuilder::with_capacity(rows, 256, 256 * 16))
+        } else {
+            Self::Text(StringBuilder::with_capacity(rows, rows * 8))
+        }
+    }
+
+    fn append_value(&mut self, value: &str) {
+        match self {
+            Self::Text(b) => b.append_value(value),
+            Self::Dictionary(b) => b.append_value(value),
+        }
+    }
+
+    fn append_null(&mut self) {
+        match self {
+            Self::Text(b) => b.append_null(),
+            Self::Dictionary(b) => b.append_null(),
+        }
+    }
+
+    fn finish(self) -> ArrayRef {
+        // Builders grow by doubling; the slack would live as long as the table.
+        match self {
+            Self::Text(mut b) => {
+                let mut array = b.finish();
+                array.shrink_to_fit();
+                Arc::new(array)
+            }
+            Self::Dictionary(mut b) => {
+                let mut array = b.finish();
+                array.shrink_to_fit();
+                Arc::new(array)
+            }
+        }
+    }
+}
+
+/// One array per key: row by row, `json_as_text(json, key)`, in one pass over each row.
+fn extract_members(json: &StringArray, keys: &[MemberPlan]) -> Vec<ArrayRef> {
+    let mut builders: Vec<MemberBuilder> = keys
         .iter()
-        .map(|_| StringBuilder::with_capacity(json.len(), json.len() * 8))
+        .map(|k| MemberBuilder::new(k, json.len()))
         .collect();
     let mut found = vec![false; keys.len()];
     for row in 0..json.len() {
@@ -184,21 +327,23 @@ fn extract_members(json: &StringArray, keys: &[String]) -> Vec<ArrayRef> {
             }
         }
     }
-    builders
-        .into_iter()
-        .map(|mut b| Arc::new(b.finish()) as ArrayRef)
-        .collect()
+    builders.into_iter().map(MemberBuilder::finish).collect()
 }
 
 /// Appends the members of one row found among `keys` to their builders, marking them found.
-fn extract_row(json: &str, keys: &[String], builders: &mut [StringBuilder], found: &mut [bool]) {
+fn extract_row(
+    json: &str,
+    keys: &[MemberPlan],
+    builders: &mut [MemberBuilder],
+    found: &mut [bool],
+) {
     let mut jiter = Jiter::new(json.as_bytes());
     if !matches!(jiter.peek(), Ok(Peek::Object)) {
         return;
     }
     let mut key = jiter.known_object();
     while let Ok(Some(k)) = key {
-        let slot = keys.iter().position(|x| x == k).filter(|s| !found[*s]);
+        let slot = keys.iter().position(|x| x.key == k).filter(|s| !found[*s]);
         let Some(slot) = slot else {
             if jiter.next_skip().is_err() {
                 return;

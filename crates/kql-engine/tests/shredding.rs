@@ -30,10 +30,13 @@ const ROWS: &[Option<&str>] = &[
     Some(r#"{"a":"x","b":1} trailing"#),
 ];
 
-fn engine() -> Engine {
+/// A table `T` of `copies` times [`ROWS`]: once, its members are shredded as text; repeated, as
+/// dictionaries (their values repeat).
+fn engine(copies: usize) -> Engine {
     let engine = Engine::new();
-    let ids: ArrayRef = Arc::new(Int64Array::from_iter_values(0..ROWS.len() as i64));
-    let d: ArrayRef = Arc::new(StringArray::from(ROWS.to_vec()));
+    let rows: Vec<Option<&str>> = ROWS.repeat(copies);
+    let ids: ArrayRef = Arc::new(Int64Array::from_iter_values(0..rows.len() as i64));
+    let d: ArrayRef = Arc::new(StringArray::from(rows));
     let columns = vec![
         KqlColumn::new("id", KqlType::Long),
         KqlColumn::new("d", KqlType::Dynamic),
@@ -89,32 +92,38 @@ const QUERIES: &[&str] = &[
 
 #[test]
 fn child_columns_give_the_rows_json_parsing_gives() {
-    let engine = engine();
-    for ops in QUERIES {
-        let sort = if ops.starts_with("summarize") {
-            ""
-        } else {
-            " | sort by id asc"
-        };
-        let shredded = run(&engine, &format!("T | {ops}{sort}"));
-        let parsed = run(&engine, &format!("T | take 1000 | {ops}{sort}"));
-        assert_eq!(shredded, parsed, "T | {ops}");
+    for copies in [1, 40] {
+        let engine = engine(copies);
+        for ops in QUERIES {
+            let sort = if ops.starts_with("summarize") {
+                ""
+            } else {
+                " | sort by id asc"
+            };
+            let shredded = run(&engine, &format!("T | {ops}{sort}"));
+            let parsed = run(&engine, &format!("T | take 100000 | {ops}{sort}"));
+            assert_eq!(shredded, parsed, "T | {ops} ({copies} copies)");
+        }
     }
 }
 
 #[test]
 fn frequent_members_are_read_from_child_columns() {
-    let engine = engine();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let plan = runtime
-        .block_on(engine.explain("T | where d.a == 'x' | extend b = tostring(d.b)"))
-        .unwrap();
-    let optimized = plan.split("optimized logical plan").nth(1).unwrap();
-    assert!(optimized.contains("__kql_member:d:a"), "{plan}");
-    assert!(optimized.contains("__kql_member:d:b"), "{plan}");
-    assert!(!optimized.contains("json_as_text"), "{plan}");
+    for (copies, dictionary) in [(1, false), (40, true)] {
+        let engine = engine(copies);
+        let plan = runtime
+            .block_on(engine.explain("T | where d.a == 'x' | extend b = tostring(d.b)"))
+            .unwrap();
+        let optimized = plan.split("optimized logical plan").nth(1).unwrap();
+        assert!(optimized.contains("__kql_member:d:a"), "{plan}");
+        assert!(optimized.contains("__kql_member:d:b"), "{plan}");
+        assert!(!optimized.contains("json_as_text"), "{plan}");
+        assert_eq!(optimized.contains("Dictionary"), dictionary, "{plan}");
+    }
+    let engine = engine(1);
     // A member after a `take` is parsed, and child columns never reach the result.
     let plan = runtime
         .block_on(engine.explain("T | take 5 | where d.a == 'x'"))

@@ -173,7 +173,9 @@ pub(crate) struct Pattern<'a>(pub(crate) &'a str);
 fn is_bare_pattern(name: &str) -> bool {
     name.contains('*')
         && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '*')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '*')
 }
 
 impl fmt::Display for Pattern<'_> {

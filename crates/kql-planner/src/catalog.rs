@@ -24,7 +24,8 @@ pub struct TableEntry {
 ///
 /// The child column `field` of the table's source holds, row by row, exactly what
 /// `json_as_text(column, key)` gives: a string member without its quotes, any other member as
-/// its JSON text, null where the member is missing or JSON `null`. It is not one of the
+/// its JSON text, null where the member is missing or JSON `null`. Its type is Utf8, or a
+/// dictionary of Utf8 for members with few distinct values (read as Utf8). It is not one of the
 /// table's KQL columns: the planner reads it only in place of that accessor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShreddedMember {

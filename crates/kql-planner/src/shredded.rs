@@ -11,10 +11,11 @@
 //! redefined its `dynamic` column: every operator that could (`extend`, `project`, …) drops
 //! the child columns in the same step.
 
+use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::common::tree_node::{Transformed, TreeNode as _};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
-use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::logical_expr::{Expr, LogicalPlan, cast};
 use kql_parser::Span;
 use kql_parser::ast::OperatorKind;
 
@@ -53,12 +54,17 @@ pub(crate) fn read_members(
     span: Span,
 ) -> PResult<LogicalPlan> {
     plan.transform_up(|node| {
-        let present: Vec<&ShreddedMember> = members
+        // Each present member with the type of its child column: text, or a dictionary of
+        // text (members with few distinct values), which is read as text.
+        let present: Vec<(&ShreddedMember, bool)> = members
             .iter()
-            .filter(|m| {
-                node.inputs()
-                    .iter()
-                    .any(|i| i.schema().has_column_with_unqualified_name(&m.field))
+            .filter_map(|m| {
+                node.inputs().iter().find_map(|i| {
+                    i.schema()
+                        .field_with_unqualified_name(&m.field)
+                        .ok()
+                        .map(|f| (m, matches!(f.data_type(), DataType::Dictionary(..))))
+                })
             })
             .collect();
         if present.is_empty() {
@@ -68,7 +74,10 @@ pub(crate) fn read_members(
         let rewritten = node.map_expressions(|e| {
             let name = names.save(&e);
             let e = e.transform_up(|e| match member_field(&e, &present) {
-                Some(field) => Ok(Transformed::yes(column_ref(field))),
+                Some((field, false)) => Ok(Transformed::yes(column_ref(field))),
+                Some((field, true)) => {
+                    Ok(Transformed::yes(cast(column_ref(field), DataType::Utf8)))
+                }
                 None => Ok(Transformed::no(e)),
             })?;
             Ok(e.update_data(|e| name.restore(e)))
@@ -83,8 +92,9 @@ pub(crate) fn read_members(
     .or_internal(span)
 }
 
-/// The child column that `e` reads, if `e` is `json_as_text(d, "key")` of a present member.
-fn member_field<'a>(e: &Expr, present: &[&'a ShreddedMember]) -> Option<&'a str> {
+/// The child column that `e` reads (and whether it is a dictionary), if `e` is
+/// `json_as_text(d, "key")` of a present member.
+fn member_field<'a>(e: &Expr, present: &[(&'a ShreddedMember, bool)]) -> Option<(&'a str, bool)> {
     let Expr::ScalarFunction(f) = e else {
         return None;
     };
@@ -103,6 +113,6 @@ fn member_field<'a>(e: &Expr, present: &[&'a ShreddedMember]) -> Option<&'a str>
     }
     present
         .iter()
-        .find(|m| m.column == c.name && m.key == *key)
-        .map(|m| m.field.as_str())
+        .find(|(m, _)| m.column == c.name && m.key == *key)
+        .map(|(m, dictionary)| (m.field.as_str(), *dictionary))
 }

@@ -298,7 +298,16 @@ pub(super) fn build_batch(
                 Arc::new(cells.map(Cell::nanos).collect::<DurationNanosecondArray>())
             }
             KqlType::String | KqlType::Guid | KqlType::Dynamic | KqlType::Decimal => {
-                let mut b = StringBuilder::with_capacity(n, n * 16);
+                // Exact capacity: a growing builder doubles its buffer, and the unused half
+                // would stay allocated for as long as the table lives.
+                let bytes = cells
+                    .clone()
+                    .map(|c| match c {
+                        Cell::Text(s) => s.len(),
+                        _ => 0,
+                    })
+                    .sum();
+                let mut b = StringBuilder::with_capacity(n, bytes);
                 for c in cells {
                     match c {
                         Cell::Text(s) => b.append_value(s),

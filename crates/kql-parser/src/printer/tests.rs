@@ -1,8 +1,8 @@
 //! Exact-text tests of the canonical printer on hand-built trees.
 
+use super::Pattern;
 use crate::Span;
 use crate::ast::*;
-use super::Pattern;
 
 fn sp() -> Span {
     Span::default()
