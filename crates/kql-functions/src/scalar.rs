@@ -1,5 +1,6 @@
 //! Scalar functions, one file per family. Each family's `register` adds its entries.
 
+pub mod assert;
 pub mod conditional;
 pub mod conversion;
 pub mod datetime;
@@ -14,6 +15,7 @@ use crate::Registry;
 
 /// Registers every scalar function.
 pub(crate) fn register_all(registry: &mut Registry) {
+    assert::register(registry);
     conditional::register(registry);
     conversion::register(registry);
     datetime::register(registry);
@@ -89,9 +91,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "make_string",
     "to_utf8",
     "rand",
-    "beta_cdf",
-    "beta_inv",
-    "beta_pdf",
     "welch_test",
     "column_ifexists",
     "columnifexists",

@@ -3,7 +3,9 @@
 //! DataFusion's built-ins where they agree with KQL; `bin` is a kernel (see `bin`) because it
 //! also bins timespans and datetimes and must give null, not an error, for a bad size.
 
+mod beta;
 mod bin;
+mod convert;
 mod special;
 
 use datafusion::functions::expr_fn as df;
@@ -46,6 +48,8 @@ pub(crate) fn register(r: &mut Registry) {
     register_real_functions(r);
     register_min_max(r);
     special::register(r);
+    beta::register(r);
+    convert::register(r);
 }
 
 fn register_binning(r: &mut Registry) {
