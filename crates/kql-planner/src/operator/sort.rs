@@ -11,7 +11,11 @@ use crate::planner::Planner;
 use crate::{KqlColumn, Tabular};
 
 impl Planner<'_> {
-    fn sort_exprs(&mut self, keys: &[SortKey], input: &Tabular) -> PResult<Vec<SortExpr>> {
+    pub(super) fn sort_exprs(
+        &mut self,
+        keys: &[SortKey],
+        input: &Tabular,
+    ) -> PResult<Vec<SortExpr>> {
         let schema = input.plan.schema().clone();
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {

@@ -1,0 +1,381 @@
+//! `mv-apply`: each row's arrays expanded into a subtable, a subquery applied to every subtable
+//! on its own, and the results joined back to the row's other columns.
+//!
+//! Planned as one query over all rows at once: every row gets a number, its subtable keeps it in
+//! a hidden group column, and each operator of the subquery acts per group. Row-wise operators
+//! (`where`, `extend`, `parse`, `mv-expand`, …) need nothing; the others are rewritten:
+//! `summarize … by k` groups by the row too, `project` and `distinct` keep it, `count` counts
+//! per row, `take n` and `top n by k` number the rows of each group, and `sort` orders within
+//! each group. Operators that combine tables (`join`, `union`, …) are refused inside `mv-apply`.
+//!
+//! The order within a group is a hidden column too ([`SEQ`]): the element's position in its
+//! array, renumbered by `sort` and `top`, gone after `summarize`. An explicit column, because an
+//! order that only lives in the row stream is not something the optimizer keeps through the
+//! join back to the input rows. The results come in input-row order, each row's in that order.
+
+use datafusion::common::JoinType;
+use datafusion::functions_window::expr_fn::row_number;
+use datafusion::logical_expr::{Expr, ExprFunctionExt as _, LogicalPlanBuilder, SortExpr};
+use datafusion::prelude::lit;
+use kql_functions::KqlType;
+use kql_parser::Span;
+use kql_parser::ast::{
+    ExprKind, Ident, MvApply, MvExpand, NamedExpr, Operator, OperatorKind, OperatorParam, Summarize,
+};
+
+use crate::error::{OrInternal, PResult, codes, error};
+use crate::naming::derived_name;
+use crate::planner::Planner;
+use crate::tabular::column_ref;
+use crate::{KqlColumn, Tabular};
+
+/// The hidden column numbering the input rows (the group of each subtable row).
+const ROW: &str = "__kql_apply_row";
+/// The position of a subtable row within its group (see the module documentation).
+const SEQ: &str = "__kql_apply_seq";
+/// A per-group row number, for `take` and `top`.
+const RANK: &str = "__kql_apply_rank";
+
+impl Planner<'_> {
+    pub(super) fn mv_apply(&mut self, m: &MvApply, input: Tabular, span: Span) -> PResult<Tabular> {
+        if input.column(ROW).is_some() {
+            return Err(error(
+                codes::UNSUPPORTED,
+                "mv-apply inside the subquery of another mv-apply is not supported",
+                span,
+            ));
+        }
+        // The input, its rows numbered.
+        let numbered = with_row_number(&input, ROW, Vec::new(), Vec::new(), span)?;
+
+        // The subtables: the row number, the expanded columns, the item index, and the position
+        // (the item index again, or a hidden one when none is asked for).
+        let user_index = m.params.iter().find_map(|p| match &p.value.kind {
+            ExprKind::Name(n) if p.name.name == "with_itemindex" => Some(n.name.clone()),
+            _ => None,
+        });
+        let mut params = m.params.clone();
+        if user_index.is_none() {
+            params.push(OperatorParam {
+                name: Ident::new("with_itemindex", span),
+                value: kql_parser::ast::Expr::new(ExprKind::Name(Ident::new(SEQ, span)), span),
+            });
+        }
+        let expand = MvExpand {
+            params,
+            items: m.items.clone(),
+            limit: m.limit.clone(),
+        };
+        let mut expanded = self.mv_expand(&expand, numbered.clone(), span)?;
+        if let Some(index) = &user_index {
+            let mut exprs: Vec<Expr> = expanded
+                .columns
+                .iter()
+                .map(|c| column_ref(&c.name))
+                .collect();
+            exprs.push(column_ref(index).alias(SEQ));
+            let mut columns = expanded.columns.clone();
+            columns.push(KqlColumn::new(SEQ, KqlType::Long));
+            expanded = expanded.project(exprs, columns, span)?;
+        }
+        let mut names: Vec<String> = vec![ROW.to_string(), SEQ.to_string()];
+        for item in &m.items {
+            let name = match (&item.name, derived_name(&item.expr, false)) {
+                (Some(n), _) => Some(n.name.clone()),
+                (None, Some(n)) if input.column(&n).is_some() => Some(n),
+                _ => None,
+            };
+            names.extend(name);
+        }
+        // Unnamed expressions got fresh names, and the item index has its own: every column the
+        // input did not have belongs to the subtable.
+        let subtable_columns: Vec<KqlColumn> = expanded
+            .columns
+            .iter()
+            .filter(|c| names.contains(&c.name) || numbered.column(&c.name).is_none())
+            .cloned()
+            .collect();
+        let exprs = subtable_columns
+            .iter()
+            .map(|c| column_ref(&c.name))
+            .collect();
+        let mut current = expanded.project(exprs, subtable_columns, span)?;
+
+        for op in &m.subquery {
+            current = self.grouped_operator(op, current)?;
+            if current.column(ROW).is_none() {
+                return Err(error(
+                    codes::UNSUPPORTED,
+                    "this operator removes the row grouping mv-apply needs",
+                    op.span,
+                ));
+            }
+        }
+
+        // The results, joined to their input rows.
+        let results = current.clone();
+        let result_row = format!("{ROW}_result");
+        // Result columns get internal names: they may share names with the input's.
+        let result_field = |i: usize| format!("__kql_apply_out{i}");
+        let renamed: Vec<Expr> = results
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let e = column_ref(&c.name);
+                match c.name.as_str() {
+                    ROW => e.alias(&result_row),
+                    SEQ => e,
+                    _ => e.alias(result_field(i)),
+                }
+            })
+            .collect();
+        let results_plan = results
+            .builder()
+            .project(renamed)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        let joined = numbered
+            .builder()
+            .join(
+                results_plan,
+                JoinType::Inner,
+                (vec![ROW], vec![result_row.as_str()]),
+                None,
+            )
+            .or_internal(span)?
+            .sort(group_order(&current))
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+
+        // The input's other columns, then the subquery's.
+        let expanded_names: Vec<&String> = names.iter().skip(2).collect();
+        let mut exprs = Vec::new();
+        let mut columns: Vec<KqlColumn> = Vec::new();
+        for c in &input.columns {
+            if !expanded_names.contains(&&c.name) {
+                exprs.push(column_ref(&c.name));
+                columns.push(c.clone());
+            }
+        }
+        let mut namer = crate::naming::Namer::with_taken(columns.iter().map(|c| c.name.clone()));
+        for (i, c) in current.columns.iter().enumerate() {
+            if c.name == ROW || c.name == SEQ {
+                continue;
+            }
+            let name = namer.claim(&c.name);
+            exprs.push(column_ref(&result_field(i)).alias(&name));
+            columns.push(KqlColumn::new(name, c.ty));
+        }
+        let plan = LogicalPlanBuilder::from(joined)
+            .project(exprs)
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        Ok(Tabular { plan, columns })
+    }
+
+    /// One operator of an `mv-apply` subquery, acting on each group of [`ROW`] on its own.
+    fn grouped_operator(&mut self, op: &Operator, input: Tabular) -> PResult<Tabular> {
+        let span = op.span;
+        let name = |n: &str| kql_parser::ast::Expr::new(ExprKind::Name(Ident::new(n, span)), span);
+        let keep = |n: &str| NamedExpr {
+            names: Vec::new(),
+            expr: name(n),
+            span,
+        };
+        let has_seq = input.column(SEQ).is_some();
+        match &op.kind {
+            OperatorKind::Where(_)
+            | OperatorKind::Extend(_)
+            | OperatorKind::MvExpand(_)
+            | OperatorKind::Parse(_)
+            | OperatorKind::ParseWhere(_)
+            | OperatorKind::ParseKv(_)
+            | OperatorKind::ProjectRename(_)
+            | OperatorKind::ProjectAway(_)
+            | OperatorKind::Render(_) => self.operator(op, input),
+            OperatorKind::Project(items) => {
+                let mut items = items.clone();
+                items.push(keep(ROW));
+                if has_seq {
+                    items.push(keep(SEQ));
+                }
+                self.operator(&with_kind(op, OperatorKind::Project(items)), input)
+            }
+            OperatorKind::Summarize(s) => {
+                let mut by = s.by.clone();
+                by.push(keep(ROW));
+                let s = Summarize {
+                    params: s.params.clone(),
+                    aggregates: s.aggregates.clone(),
+                    by,
+                };
+                self.operator(&with_kind(op, OperatorKind::Summarize(s)), input)
+            }
+            OperatorKind::Count => {
+                let count = kql_parser::ast::Expr::new(
+                    ExprKind::Call(kql_parser::ast::Call {
+                        name: Ident::new("count", span),
+                        args: Vec::new(),
+                    }),
+                    span,
+                );
+                let s = Summarize {
+                    params: Vec::new(),
+                    aggregates: vec![NamedExpr {
+                        names: vec![Ident::new("Count", span)],
+                        expr: count,
+                        span,
+                    }],
+                    by: vec![keep(ROW)],
+                };
+                self.operator(&with_kind(op, OperatorKind::Summarize(s)), input)
+            }
+            OperatorKind::Distinct(items) => {
+                // `distinct *` means the visible columns, not the position.
+                let mut items: Vec<kql_parser::ast::Expr> =
+                    if items.iter().any(|i| matches!(i.kind, ExprKind::Star)) {
+                        input
+                            .columns
+                            .iter()
+                            .filter(|c| c.name != ROW && c.name != SEQ)
+                            .map(|c| name(&c.name))
+                            .collect()
+                    } else {
+                        items.clone()
+                    };
+                items.push(name(ROW));
+                self.operator(&with_kind(op, OperatorKind::Distinct(items)), input)
+            }
+            OperatorKind::Sort(keys) => {
+                let mut order = self.sort_exprs(keys, &input)?;
+                if has_seq {
+                    order.push(column_ref(SEQ).sort(true, false));
+                }
+                renumbered(&input, order, None, span)
+            }
+            OperatorKind::Take(n) => {
+                let n = self.row_count(n, "take")?;
+                let order = if has_seq {
+                    vec![column_ref(SEQ).sort(true, false)]
+                } else {
+                    Vec::new()
+                };
+                renumbered(&input, order, Some(n), span)
+            }
+            OperatorKind::Top(top) => {
+                let n = self.row_count(&top.count, "top")?;
+                let mut order = self.sort_exprs(std::slice::from_ref(&top.by), &input)?;
+                if has_seq {
+                    order.push(column_ref(SEQ).sort(true, false));
+                }
+                renumbered(&input, order, Some(n), span)
+            }
+            _ => Err(error(
+                codes::UNSUPPORTED,
+                "this operator is not supported in the subquery of mv-apply (supported: where, \
+                 extend, project, project-away, project-rename, summarize, count, distinct, \
+                 take, top, sort, parse, mv-expand)",
+                span,
+            )),
+        }
+    }
+}
+
+/// The order of the subquery's results: by input row, then by position where there is one.
+fn group_order(t: &Tabular) -> Vec<SortExpr> {
+    let mut order = vec![column_ref(ROW).sort(true, false)];
+    if t.column(SEQ).is_some() {
+        order.push(column_ref(SEQ).sort(true, false));
+    }
+    order
+}
+
+/// `op` with another kind, at the same place.
+fn with_kind(op: &Operator, kind: OperatorKind) -> Operator {
+    Operator {
+        kind,
+        span: op.span,
+    }
+}
+
+/// `input` with a row number column `name` (a long) after its columns, numbered within
+/// `partition` in `order`.
+fn with_row_number(
+    input: &Tabular,
+    name: &str,
+    partition: Vec<Expr>,
+    order: Vec<SortExpr>,
+    span: Span,
+) -> PResult<Tabular> {
+    let mut number = row_number().partition_by(partition);
+    if !order.is_empty() {
+        number = number.order_by(order);
+    }
+    let number = number.build().or_internal(span)?.alias(name);
+    let plan = input
+        .builder()
+        .window(vec![number])
+        .or_internal(span)?
+        .build()
+        .or_internal(span)?;
+    let mut columns = input.columns.clone();
+    columns.push(KqlColumn::new(name, KqlType::Long));
+    let exprs = columns
+        .iter()
+        .map(|c| {
+            if c.name == name {
+                datafusion::logical_expr::cast(
+                    column_ref(name),
+                    datafusion::arrow::datatypes::DataType::Int64,
+                )
+                .alias(name)
+            } else {
+                column_ref(&c.name)
+            }
+        })
+        .collect();
+    Tabular {
+        plan,
+        columns: columns.clone(),
+    }
+    .project(exprs, columns, span)
+}
+
+/// `input` with its position ([`SEQ`]) renumbered within each group in `order` (else as the
+/// rows come), keeping the first `limit` of each group if given.
+fn renumbered(
+    input: &Tabular,
+    order: Vec<SortExpr>,
+    limit: Option<usize>,
+    span: Span,
+) -> PResult<Tabular> {
+    // The window reads the old position (for ties) before it is replaced.
+    let ranked = with_row_number(input, RANK, vec![column_ref(ROW)], order, span)?;
+    let mut columns: Vec<KqlColumn> = input
+        .columns
+        .iter()
+        .filter(|c| c.name != SEQ)
+        .cloned()
+        .collect();
+    let mut exprs: Vec<Expr> = columns.iter().map(|c| column_ref(&c.name)).collect();
+    exprs.push(column_ref(RANK).alias(SEQ));
+    columns.push(KqlColumn::new(SEQ, KqlType::Long));
+    let plan = match limit {
+        Some(n) => ranked
+            .builder()
+            .filter(column_ref(RANK).lt_eq(lit(i64::try_from(n).unwrap_or(i64::MAX))))
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?,
+        None => ranked.plan,
+    };
+    Tabular {
+        plan,
+        columns: ranked.columns,
+    }
+    .project(exprs, columns, span)
+}
