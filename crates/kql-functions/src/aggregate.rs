@@ -7,6 +7,7 @@
 
 mod collect;
 mod percentile;
+mod series;
 
 use std::sync::Arc;
 
@@ -50,6 +51,29 @@ pub fn percentile(value: TypedExpr, percent: f64) -> Expr {
 /// expands into one column per percentile.
 pub fn percentile_weighted(value: TypedExpr, weight: TypedExpr, percent: f64) -> Expr {
     AggregateUDF::new_from_impl(NearestRank::weighted(percent)).call(vec![value.expr, weight.expr])
+}
+
+/// The arrays of `make-series`: over rows that each hold a bin index (0-based) and the bin's
+/// value of type `ty`, the `dynamic` array of `bins` elements, `default` (JSON text) where a bin
+/// has no row. Rows whose bin is outside the axis are ignored.
+pub fn make_series_fill(bin: Expr, value: TypedExpr, bins: usize, default: String) -> Expr {
+    AggregateUDF::new_from_impl(series::SeriesUdaf::new(value.ty, bins, default))
+        .call(vec![bin, value.expr])
+}
+
+/// A constant as `dynamic` JSON text, encoded as `make_list` encodes values of its type.
+pub fn json_of_constant(value: &ScalarValue, ty: KqlType) -> Option<String> {
+    let array = value.to_array().ok()?;
+    if ty == KqlType::Dynamic {
+        return datafusion::arrow::compute::cast(&array, &DataType::Utf8)
+            .ok()
+            .and_then(|a| {
+                use datafusion::arrow::array::{Array, AsArray};
+                let s = a.as_string::<i32>();
+                (!s.is_null(0)).then(|| s.value(0).to_string())
+            });
+    }
+    collect::encode(&array, ty).ok()?.into_iter().next()?
 }
 
 /// Registers every aggregate function.

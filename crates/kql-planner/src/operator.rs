@@ -2,6 +2,7 @@
 //! [`Tabular`] to the output one.
 
 mod join;
+mod make_series;
 mod mv_apply;
 mod mv_expand;
 mod parse;
@@ -90,6 +91,7 @@ impl Planner<'_> {
             OperatorKind::Union(u) => self.union(Some(input), u, span),
             OperatorKind::MvExpand(m) => self.mv_expand(m, input, span),
             OperatorKind::MvApply(m) => self.mv_apply(m, input, span),
+            OperatorKind::MakeSeries(m) => self.make_series(m, input, span),
             OperatorKind::Parse(p) => self.parse(p, input, span, false),
             OperatorKind::ParseWhere(p) => self.parse(p, input, span, true),
             OperatorKind::ParseKv(p) => self.parse_kv(p, input, span),

@@ -81,7 +81,7 @@ impl CollectUdaf {
     }
 }
 
-fn utf8_list() -> DataType {
+pub(super) fn utf8_list() -> DataType {
     DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
 }
 
@@ -200,7 +200,7 @@ impl CollectAccumulator {
 }
 
 /// A list state: the strings of one row of a `List<Utf8>` state column.
-fn state_strings(list: &ListArray, row: usize) -> Result<Vec<Option<String>>> {
+pub(super) fn state_strings(list: &ListArray, row: usize) -> Result<Vec<Option<String>>> {
     if list.is_null(row) {
         return Ok(Vec::new());
     }
@@ -211,7 +211,7 @@ fn state_strings(list: &ListArray, row: usize) -> Result<Vec<Option<String>>> {
     Ok(strings.iter().map(|s| s.map(str::to_string)).collect())
 }
 
-fn list_scalar(items: &[String]) -> Result<ScalarValue> {
+pub(super) fn list_scalar(items: &[String]) -> Result<ScalarValue> {
     let values: ArrayRef = Arc::new(StringArray::from_iter_values(items));
     let field = Arc::new(Field::new_list_field(DataType::Utf8, true));
     let offsets = OffsetBuffer::from_lengths([items.len()]);
@@ -331,7 +331,7 @@ fn decimal_json(text: &str) -> String {
 }
 
 /// Each row of a non-dynamic column as JSON text; `None` for null.
-fn encode(array: &ArrayRef, ty: KqlType) -> Result<Vec<Option<String>>> {
+pub(super) fn encode(array: &ArrayRef, ty: KqlType) -> Result<Vec<Option<String>>> {
     Ok(match ty {
         KqlType::String => cast(array, &DataType::Utf8)?
             .as_string::<i32>()
