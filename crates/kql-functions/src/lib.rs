@@ -19,6 +19,7 @@ mod signature;
 mod typed;
 mod types;
 pub mod udf;
+pub mod window;
 
 pub use error::FunctionError;
 pub use registry::{

@@ -14,7 +14,7 @@ use kql_parser::Span;
 use kql_parser::ast::{Expr as AstExpr, ExprKind, Ident, UnaryOp};
 
 pub(crate) use predicate::filter_predicate;
-pub(crate) use window::WINDOW_FUNCTIONS;
+pub(crate) use window::{PendingWindow, WINDOW_FUNCTIONS};
 
 use crate::Tabular;
 use crate::error::{PResult, codes, error};

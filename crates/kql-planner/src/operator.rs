@@ -150,17 +150,36 @@ impl Planner<'_> {
             let value = self.expr(&item.expr, &current);
             let windows = std::mem::replace(&mut self.window_sink, outer_sink).unwrap_or_default();
             let value = value?;
-            if !windows.is_empty() {
+            // One window node per level: a window whose arguments read another window's result
+            // (`row_cumsum(x, name != prev(name))`) is computed in a node above it.
+            let levels = windows.iter().map(|w| w.level).max().map_or(0, |l| l + 1);
+            let mut plan = current.plan.clone();
+            for level in 0..levels {
                 let exprs: Vec<Expr> = windows
-                    .into_iter()
-                    .map(|(e, alias)| e.alias(alias))
+                    .iter()
+                    .filter(|w| w.level == level)
+                    .map(|w| w.expr.clone().alias(&w.alias))
                     .collect();
-                let plan = current
-                    .builder()
+                let mut builder = datafusion::logical_expr::LogicalPlanBuilder::from(plan);
+                if level > 0 {
+                    // A projection between window nodes: DataFusion's common-subexpression pass
+                    // treats adjacent window nodes as one, which a window reading another's
+                    // result breaks.
+                    let fields: Vec<Expr> = builder
+                        .schema()
+                        .fields()
+                        .iter()
+                        .map(|f| column_ref(f.name()))
+                        .collect();
+                    builder = builder.project(fields).or_internal(span)?;
+                }
+                plan = builder
                     .window(exprs)
                     .or_internal(span)?
                     .build()
                     .or_internal(span)?;
+            }
+            if levels > 0 {
                 current = Tabular {
                     plan,
                     columns: current.columns,

@@ -54,7 +54,7 @@ pub struct Planner<'a> {
     pub(crate) aggregate_sink: Option<Vec<SinkAggregate>>,
     /// Window functions (`prev`, `row_cumsum`, …) found while lowering an `extend` item: each
     /// window expression with the name of the column that holds its result.
-    pub(crate) window_sink: Option<Vec<(Expr, String)>>,
+    pub(crate) window_sink: Option<Vec<crate::expr::PendingWindow>>,
 }
 
 impl<'a> Planner<'a> {

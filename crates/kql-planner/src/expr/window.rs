@@ -1,4 +1,6 @@
-//! Window functions over serialized rows: `prev`, `next`, `row_number`, `row_cumsum`.
+//! Window functions over serialized rows: `prev`, `next`, `row_number`, `row_cumsum`,
+//! `row_rank_dense`, `row_rank_min` and `row_window_session` (the restartable ones are scans of
+//! [`kql_functions::window`]).
 //!
 //! KQL evaluates them in the order the rows arrive (after `sort`, `top`, `serialize`, …). Each
 //! call lowers to a DataFusion window expression with no partition and no order, which
@@ -16,6 +18,7 @@ use datafusion::logical_expr::{
     WindowFunctionDefinition, cast,
 };
 use datafusion::prelude::lit;
+use kql_functions::window::{RowScanKind, row_scan};
 use kql_functions::{KqlType, TypedExpr};
 use kql_parser::Span;
 use kql_parser::ast::Call;
@@ -27,7 +30,24 @@ use crate::planner::Planner;
 use crate::tabular::column_ref;
 
 /// The window functions this planner lowers.
-pub(crate) const WINDOW_FUNCTIONS: &[&str] = &["prev", "next", "row_number", "row_cumsum"];
+pub(crate) const WINDOW_FUNCTIONS: &[&str] = &[
+    "prev",
+    "next",
+    "row_number",
+    "row_cumsum",
+    "row_rank_dense",
+    "row_rank_min",
+    "row_window_session",
+];
+
+/// A window function of the `extend` item being planned, computed in a window node under its
+/// projection; `level` orders the nodes (0 first), for windows that read other windows.
+#[derive(Debug)]
+pub(crate) struct PendingWindow {
+    pub(crate) expr: Expr,
+    pub(crate) alias: String,
+    pub(crate) level: usize,
+}
 
 impl Planner<'_> {
     /// A call of a window function inside an `extend` (or `serialize`) item.
@@ -96,14 +116,78 @@ impl Planner<'_> {
                 let f = if name == "prev" { lag } else { lead };
                 (f(value.expr.clone(), Some(offset), default), value.ty)
             }
-            "row_number" => {
-                if args.len() > 1 {
+            "row_number" if args.len() > 1 => {
+                let start = constant_long(0, 1)?;
+                let restart = restart_flag(&args[1])?;
+                let scan = row_scan(RowScanKind::RowNumber, vec![lit(start), restart]);
+                return self.push_window(scan, KqlType::Long, span, |e| e);
+            }
+            "row_rank_dense" | "row_rank_min" => {
+                let Some((value, s)) = args.first() else {
                     return Err(error(
-                        codes::UNSUPPORTED,
-                        "row_number() with a restart condition is not supported yet",
-                        args[1].1,
+                        codes::BAD_ARGUMENTS,
+                        format!("{name}() needs a column"),
+                        span,
+                    ));
+                };
+                if value.ty == KqlType::Dynamic {
+                    return Err(error(
+                        codes::TYPE_MISMATCH,
+                        format!("{name}() cannot rank dynamic values; convert them first"),
+                        *s,
                     ));
                 }
+                let mut scan_args = vec![value.expr.clone()];
+                if let Some(r) = args.get(1) {
+                    scan_args.push(restart_flag(r)?);
+                }
+                let kind = if name == "row_rank_dense" {
+                    RowScanKind::RankDense
+                } else {
+                    RowScanKind::RankMin
+                };
+                return self.push_window(row_scan(kind, scan_args), KqlType::Long, span, |e| e);
+            }
+            "row_window_session" => {
+                let [(t, ts), (first, fs), (between, bs), rest @ ..] = args.as_slice() else {
+                    return Err(error(
+                        codes::BAD_ARGUMENTS,
+                        "row_window_session() takes a datetime, the longest session, the longest \
+                         gap and an optional restart condition",
+                        span,
+                    ));
+                };
+                let checks = [
+                    (t, *ts, KqlType::Datetime),
+                    (first, *fs, KqlType::Timespan),
+                    (between, *bs, KqlType::Timespan),
+                ];
+                for (v, s, want) in checks {
+                    if v.ty != want {
+                        return Err(error(
+                            codes::TYPE_MISMATCH,
+                            format!("row_window_session() needs a {want} here, got a {}", v.ty),
+                            s,
+                        ));
+                    }
+                }
+                for (v, s) in [(first, *fs), (between, *bs)] {
+                    if constant(&v.expr).is_none() {
+                        return Err(error(
+                            codes::INVALID_VALUE,
+                            "row_window_session()'s distances must be constants",
+                            s,
+                        ));
+                    }
+                }
+                let mut scan_args = vec![t.expr.clone(), first.expr.clone(), between.expr.clone()];
+                if let Some(r) = rest.first() {
+                    scan_args.push(restart_flag(r)?);
+                }
+                let scan = row_scan(RowScanKind::WindowSession, scan_args);
+                return self.push_window(scan, KqlType::Datetime, span, |e| e);
+            }
+            "row_number" => {
                 let start = constant_long(0, 1)?;
                 let shift = start.saturating_sub(1);
                 return self.push_window(row_number(), KqlType::Long, span, move |n| {
@@ -118,13 +202,6 @@ impl Planner<'_> {
                         span,
                     ));
                 };
-                if args.len() > 1 {
-                    return Err(error(
-                        codes::UNSUPPORTED,
-                        "row_cumsum() with a restart condition is not supported yet",
-                        args[1].1,
-                    ));
-                }
                 if !value.ty.is_numeric() {
                     return Err(error(
                         codes::TYPE_MISMATCH,
@@ -137,6 +214,21 @@ impl Planner<'_> {
                 } else {
                     value.ty
                 };
+                if let Some(r) = args.get(1) {
+                    let kind = match ty {
+                        KqlType::Long => RowScanKind::CumSumLong,
+                        KqlType::Real => RowScanKind::CumSumReal,
+                        other => {
+                            return Err(error(
+                                codes::UNSUPPORTED,
+                                format!("row_cumsum() with a restart condition of a {other}"),
+                                *s,
+                            ));
+                        }
+                    };
+                    let scan = row_scan(kind, vec![value.expr.clone(), restart_flag(r)?]);
+                    return self.push_window(scan, ty, span, |e| e);
+                }
                 let running = WindowFrame::new_bounds(
                     WindowFrameUnits::Rows,
                     WindowFrameBound::Preceding(ScalarValue::UInt64(None)),
@@ -167,8 +259,32 @@ impl Planner<'_> {
         let Some(sink) = self.window_sink.as_mut() else {
             return Err(error(codes::INTERNAL, "window outside extend", span));
         };
+        // Above every window whose result it reads.
+        let reads = window.column_refs();
+        let level = sink
+            .iter()
+            .filter(|w| reads.iter().any(|c| c.name == w.alias))
+            .map(|w| w.level + 1)
+            .max()
+            .unwrap_or(0);
         let alias = format!("__kql_win{}", sink.len());
-        sink.push((window, alias.clone()));
+        sink.push(PendingWindow {
+            expr: window,
+            alias: alias.clone(),
+            level,
+        });
         Ok(TypedExpr::new(finish(column_ref(&alias)), ty))
     }
+}
+
+/// A restart condition: a bool (a null one does not restart).
+fn restart_flag((value, span): &(TypedExpr, Span)) -> PResult<Expr> {
+    if value.ty != KqlType::Bool {
+        return Err(error(
+            codes::TYPE_MISMATCH,
+            format!("the restart condition must be a bool, got a {}", value.ty),
+            *span,
+        ));
+    }
+    Ok(value.expr.clone())
 }
