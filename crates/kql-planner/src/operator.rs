@@ -92,6 +92,7 @@ impl Planner<'_> {
             OperatorKind::MvExpand(m) => self.mv_expand(m, input, span),
             OperatorKind::MvApply(m) => self.mv_apply(m, input, span),
             OperatorKind::MakeSeries(m) => self.make_series(m, input, span),
+            OperatorKind::Invoke(call) => self.invoke(call, input, span),
             OperatorKind::Parse(p) => self.parse(p, input, span, false),
             OperatorKind::ParseWhere(p) => self.parse(p, input, span, true),
             OperatorKind::ParseKv(p) => self.parse_kv(p, input, span),
@@ -117,6 +118,57 @@ impl Planner<'_> {
                 span,
             )),
         }
+    }
+
+    /// `T | invoke f(a, b)`: `f(T, a, b)`, for a function whose first parameter is a table.
+    fn invoke(
+        &mut self,
+        call: &kql_parser::ast::Call,
+        input: Tabular,
+        span: Span,
+    ) -> PResult<Tabular> {
+        const INPUT: &str = "__kql_invoke_input";
+        let function = match self.scopes.get(&call.name.name) {
+            Some(Binding::Function(f)) => std::rc::Rc::clone(f),
+            _ => {
+                return Err(error(
+                    codes::UNKNOWN_FUNCTION,
+                    format!("'{}' is not a function defined with let", call.name.name),
+                    call.name.span,
+                ));
+            }
+        };
+        if !matches!(
+            function.params.first().map(|p| &p.ty),
+            Some(kql_parser::ast::ParamType::Tabular { .. })
+        ) {
+            return Err(error(
+                codes::TYPE_MISMATCH,
+                format!(
+                    "invoke passes the input as the first argument, but the first parameter of \
+                     '{}' is not a table",
+                    call.name.name
+                ),
+                call.name.span,
+            ));
+        }
+        let mut args = vec![kql_parser::ast::Arg {
+            name: None,
+            value: kql_parser::ast::Expr::new(
+                kql_parser::ast::ExprKind::Name(kql_parser::ast::Ident::new(INPUT, span)),
+                span,
+            ),
+        }];
+        args.extend(call.args.iter().cloned());
+        let with_input = kql_parser::ast::Call {
+            name: call.name.clone(),
+            args,
+        };
+        self.scopes.push();
+        self.scopes.bind(INPUT, Binding::Tabular(input));
+        let result = self.call_tabular_function(&function, &with_input, span);
+        self.scopes.pop();
+        result
     }
 
     /// A row count (`take 5`, `top 10 by …`): a non-negative constant.

@@ -387,42 +387,8 @@ impl Planner<'_> {
         u: &Union,
         span: Span,
     ) -> PResult<Tabular> {
-        let mut inputs: Vec<(String, Tabular)> = Vec::new();
-        if let Some(t) = first {
-            inputs.push((String::new(), t));
-        }
-        for item in &u.tables {
-            match &item.source.kind {
-                SourceKind::Table(id) if item.operators.is_empty() && id.name.contains('*') => {
-                    let mut names: Vec<String> = self
-                        .catalog
-                        .table_names()
-                        .into_iter()
-                        .filter(|n| wildcard_match(&id.name, n))
-                        .collect();
-                    names.sort();
-                    if names.is_empty() {
-                        return Err(error(
-                            codes::UNKNOWN_TABLE,
-                            format!("no table matches '{}'", id.name),
-                            id.span,
-                        ));
-                    }
-                    for n in names {
-                        let t = self.table(&Ident::new(n.clone(), id.span))?;
-                        inputs.push((n, t));
-                    }
-                }
-                SourceKind::Table(id) if item.operators.is_empty() => {
-                    inputs.push((id.name.clone(), self.table(id)?));
-                }
-                _ => {
-                    let name = derived_source_name(item);
-                    inputs.push((name, self.query(item)?));
-                }
-            }
-        }
         let mut kind_inner = false;
+        let mut fuzzy = false;
         let mut source_column: Option<String> = None;
         for p in &u.params {
             let value = match &p.value.kind {
@@ -438,32 +404,128 @@ impl Planner<'_> {
             match p.name.name.as_str() {
                 "kind" => kind_inner = value == "inner",
                 "withsource" => source_column = Some(value),
+                "isfuzzy" => fuzzy = value == "true",
                 _ => {}
             }
         }
+        let mut inputs: Vec<(String, Tabular)> = Vec::new();
+        if let Some(t) = first {
+            inputs.push((String::new(), t));
+        }
+        // With isfuzzy=true, an input naming a table (or view) that does not exist is left out.
+        let skip = |e: &kql_parser::Diagnostic| fuzzy && e.code == codes::UNKNOWN_TABLE;
+        for item in &u.tables {
+            match &item.source.kind {
+                SourceKind::Table(id) if item.operators.is_empty() && id.name.contains('*') => {
+                    // Tables, and views (`let V = view () { … }`), whose names match.
+                    let mut names: Vec<String> = self
+                        .catalog
+                        .table_names()
+                        .into_iter()
+                        .chain(self.scopes.names().into_iter().filter(|n| {
+                            matches!(
+                                self.scopes.get(n),
+                                Some(Binding::Function(f)) if f.is_view && f.params.is_empty()
+                            )
+                        }))
+                        .filter(|n| wildcard_match(&id.name, n))
+                        .collect();
+                    names.sort();
+                    names.dedup();
+                    if names.is_empty() && !fuzzy {
+                        return Err(error(
+                            codes::UNKNOWN_TABLE,
+                            format!("no table matches '{}'", id.name),
+                            id.span,
+                        ));
+                    }
+                    for n in names {
+                        let t = self.table(&Ident::new(n.clone(), id.span))?;
+                        inputs.push((n, t));
+                    }
+                }
+                SourceKind::Table(id) if item.operators.is_empty() => match self.table(id) {
+                    Ok(t) => inputs.push((id.name.clone(), t)),
+                    Err(e) if skip(&e) => {}
+                    Err(e) => return Err(e),
+                },
+                _ => {
+                    let name = derived_source_name(item);
+                    match self.query(item) {
+                        Ok(t) => inputs.push((name, t)),
+                        Err(e) if skip(&e) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        if inputs.is_empty() {
+            return Err(error(
+                codes::UNKNOWN_TABLE,
+                "none of the union's tables exists",
+                span,
+            ));
+        }
         // The union's columns: for kind=outer every column of any input, in order of first
-        // appearance; for kind=inner only those every input has.
+        // appearance; for kind=inner only those every input has. A name that inputs give
+        // different types is split into one column per type, `name_type` (KQL: `x_long`,
+        // `x_int`), numbered where that name is already a column (`x_long1`).
+        let mut types_of: Vec<(String, Vec<KqlType>)> = Vec::new();
+        for (_, t) in &inputs {
+            for c in &t.columns {
+                match types_of.iter_mut().find(|(n, _)| *n == c.name) {
+                    Some((_, types)) if !types.contains(&c.ty) => types.push(c.ty),
+                    Some(_) => {}
+                    None => types_of.push((c.name.clone(), vec![c.ty])),
+                }
+            }
+        }
+        let split = |name: &str| {
+            types_of
+                .iter()
+                .any(|(n, types)| n == name && types.len() > 1)
+        };
+        let mut namer = crate::naming::Namer::with_taken(
+            types_of
+                .iter()
+                .filter(|(_, types)| types.len() == 1)
+                .map(|(n, _)| n.clone()),
+        );
+        let mut renamed: Vec<((String, KqlType), String)> = Vec::new();
+        for (name, types) in &types_of {
+            if types.len() > 1 {
+                for ty in types {
+                    let new_name = namer.claim(&format!("{name}_{}", ty.name()));
+                    renamed.push(((name.clone(), *ty), new_name));
+                }
+            }
+        }
+        // The output name of each input column.
+        let output_name = |c: &KqlColumn| -> String {
+            if split(&c.name) {
+                renamed
+                    .iter()
+                    .find(|((n, ty), _)| *n == c.name && *ty == c.ty)
+                    .map_or_else(|| c.name.clone(), |(_, new)| new.clone())
+            } else {
+                c.name.clone()
+            }
+        };
         let mut columns: Vec<KqlColumn> = Vec::new();
         for (_, t) in &inputs {
             for c in &t.columns {
-                match columns.iter().find(|x| x.name == c.name) {
-                    Some(existing) if existing.ty != c.ty => {
-                        return Err(error(
-                            codes::UNSUPPORTED,
-                            format!(
-                                "union of column '{}' as both {} and {} is not supported",
-                                c.name, existing.ty, c.ty
-                            ),
-                            span,
-                        ));
-                    }
-                    Some(_) => {}
-                    None => columns.push(c.clone()),
+                let name = output_name(c);
+                if !columns.iter().any(|x| x.name == name) {
+                    columns.push(KqlColumn::new(name, c.ty));
                 }
             }
         }
         if kind_inner {
-            columns.retain(|c| inputs.iter().all(|(_, t)| t.column(&c.name).is_some()));
+            columns.retain(|c| {
+                inputs
+                    .iter()
+                    .all(|(_, t)| t.columns.iter().any(|x| output_name(x) == c.name))
+            });
         }
         let mut out_columns = columns.clone();
         if let Some(name) = &source_column {
@@ -476,8 +538,8 @@ impl Planner<'_> {
                 exprs.push(lit(name.as_str()).alias(col));
             }
             for c in &columns {
-                let e = match t.column(&c.name) {
-                    Some(_) => column_ref(&c.name),
+                let e = match t.columns.iter().find(|x| output_name(x) == c.name) {
+                    Some(x) => column_ref(&x.name),
                     // KQL strings have no null: a missing string column reads as "".
                     None if c.ty == KqlType::String => lit(""),
                     None => lit(ScalarValue::try_from(&c.ty.to_arrow()).or_internal(span)?),
