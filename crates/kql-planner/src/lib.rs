@@ -22,6 +22,7 @@ mod scope;
 mod shredded;
 mod source;
 mod tabular;
+mod tuple;
 
 pub use catalog::{Catalog, ShreddedMember, TableEntry};
 pub use error::codes;

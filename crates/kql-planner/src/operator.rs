@@ -193,10 +193,11 @@ impl Planner<'_> {
         input: Tabular,
         span: Span,
     ) -> PResult<Tabular> {
+        let items = self.expand_tuples(items, &input)?;
         let mut current = input;
         let mut namer =
             crate::naming::Namer::with_taken(current.columns.iter().map(|c| c.name.clone()));
-        for item in items {
+        for item in &items {
             // Window functions in the item are computed in a window node under the projection.
             let outer_sink = self.window_sink.replace(Vec::new());
             let value = self.expr(&item.expr, &current);
@@ -277,11 +278,12 @@ impl Planner<'_> {
         input: Tabular,
         span: Span,
     ) -> PResult<Tabular> {
+        let items = self.expand_tuples(items, &input)?;
         let schema = input.plan.schema().clone();
         let mut namer = crate::naming::Namer::default();
         let mut exprs = Vec::new();
         let mut columns = Vec::new();
-        for item in items {
+        for item in &items {
             let value = self.expr(&item.expr, &input)?;
             if let [n] = item.names.as_slice()
                 && namer.is_taken(&n.name)

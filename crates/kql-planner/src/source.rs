@@ -92,6 +92,7 @@ impl Planner<'_> {
             SourceKind::Datatable(d) => self.datatable(d, s.span),
             SourceKind::Print(items) => {
                 let input = Tabular::empty();
+                let items = self.expand_tuples(items, &input)?;
                 let mut namer = Namer::default();
                 let mut exprs = Vec::new();
                 let mut columns = Vec::new();

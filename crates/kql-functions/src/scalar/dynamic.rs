@@ -302,37 +302,53 @@ fn lower_bag_pack(args: Vec<TypedExpr>) -> Result<Expr, FunctionError> {
 }
 
 fn sort_signatures() -> Vec<Signature> {
-    vec![Signature::new([DYNAMIC, Param::Any], Returns::Type(KqlType::Dynamic)).optional(1)]
+    vec![
+        Signature::new([DYNAMIC, Param::Any], Returns::Type(KqlType::Dynamic))
+            .optional(1)
+            .variadic(),
+    ]
 }
 
+/// `array_sort_asc(array [, nulls_last])`, or with several arrays `array_sort_asc(a1, a2, …
+/// [, nulls_last])`: then the value is the array of the sorted arrays, which the planner splits
+/// into one column per array (`a1_sorted`, …) where the call is a whole item.
 fn lower_sort(
     name: &'static str,
     args: Vec<TypedExpr>,
     descending: bool,
 ) -> Result<Expr, FunctionError> {
-    let mut args = args.into_iter();
-    let array = args
-        .next()
-        .ok_or_else(|| crate::scalar::conditional::invalid(name, "takes an array"))?;
-    let nulls_last = match args.next() {
+    let arrays = args.iter().take_while(|a| a.ty == KqlType::Dynamic).count();
+    if arrays == 0 {
+        return Err(crate::scalar::conditional::invalid(name, "takes an array"));
+    }
+    let mut rest = args.into_iter();
+    let arrays: Vec<Expr> = rest.by_ref().take(arrays).map(|a| a.expr).collect();
+    let index = arrays.len();
+    let nulls_last = match rest.next() {
         None => lit(true),
         Some(a) if a.ty == KqlType::Bool => a.expr,
-        Some(a) if a.ty == KqlType::Dynamic => {
-            return Err(crate::scalar::conditional::invalid(
-                name,
-                "sorting several arrays together is not supported",
-            ));
-        }
         Some(a) => {
             return Err(FunctionError::ArgumentType {
                 name: name.into(),
-                index: 1,
-                expected: "a bool".into(),
+                index,
+                expected: "a bool or another array".into(),
                 got: a.ty,
             });
         }
     };
-    Ok(array_sort_udf().call(vec![array.expr, lit(descending), nulls_last]))
+    if rest.next().is_some() {
+        return Err(crate::scalar::conditional::invalid(
+            name,
+            "takes arrays and then at most one bool",
+        ));
+    }
+    if arrays.len() == 1 {
+        let array = arrays.into_iter().next().unwrap_or_else(|| lit(""));
+        return Ok(array_sort_udf().call(vec![array, lit(descending), nulls_last]));
+    }
+    let mut call = vec![lit(descending), nulls_last];
+    call.extend(arrays);
+    Ok(array_sort_together_udf().call(call))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -597,6 +613,21 @@ kernel_udf!(
             )))
         }
     )
+);
+
+kernel_udf!(
+    array_sort_together_udf,
+    KernelUdf::any_args("kql_array_sort_together", dyn_type(), |a| {
+        let (descending, nulls_last) = (bools(&a[0])?, bools(&a[1])?);
+        let columns = a[2..].iter().map(json_column).collect::<Result<Vec<_>>>()?;
+        let rows = descending.len();
+        Ok(json_out((0..rows).map(|i| {
+            let desc = descending.is_valid(i) && descending.value(i);
+            let last = nulls_last.is_null(i) || nulls_last.value(i);
+            let arrays: Vec<Option<Json>> = columns.iter().map(|c| c[i].clone()).collect();
+            ops::array_sort_together(&arrays, desc, last)
+        })))
+    })
 );
 
 kernel_udf!(
@@ -1285,18 +1316,22 @@ mod tests {
     }
 
     #[test]
-    fn sorting_several_arrays_is_an_error() {
-        let registry = Registry::new();
-        let resolved = registry
-            .resolve_scalar("array_sort_asc", &[KqlType::Dynamic, KqlType::Dynamic])
-            .expect("resolves");
-        let ctx = crate::LowerContext {
-            now_nanos: crate::testing::TEST_NOW_NANOS,
-        };
-        assert!(
-            registry
-                .lower_scalar(&resolved, &ctx, vec![d("[1]"), d("[2]")])
-                .is_err()
+    fn sorting_several_arrays_orders_them_as_the_first() {
+        // KQL docs: the first array sorted, the others in the same order; null for an array of
+        // another length.
+        assert_eq!(
+            call(
+                "array_sort_asc",
+                vec![d("[1,3,4,5,2]"), d(r#"["a","b","c","d","e"]"#)]
+            ),
+            text(r#"[[1,2,3,4,5],["a","e","b","c","d"]]"#)
+        );
+        assert_eq!(
+            call(
+                "array_sort_desc",
+                vec![d("[1,null,2]"), d("[7,8]"), d("[1,2,3]")]
+            ),
+            text("[[2,1,null],null,[3,1,2]]")
         );
     }
 }

@@ -202,6 +202,45 @@ pub(crate) fn array_sort(v: &Json, descending: bool, nulls_last: bool) -> Option
     }))
 }
 
+/// `array_sort_asc(a1, a2, …)` / `array_sort_desc`: the first array sorted as [`array_sort`]
+/// sorts it, and each other array put in the same order, as one array of the results; an array
+/// whose length differs from the first's (or that is not an array) gives null (KQL docs). Null
+/// when the first is not an array.
+pub(crate) fn array_sort_together(
+    arrays: &[Option<Json>],
+    descending: bool,
+    nulls_last: bool,
+) -> Option<Json> {
+    let Some(Some(Json::Array(first))) = arrays.first() else {
+        return None;
+    };
+    let (mut nulls, mut values): (Vec<usize>, Vec<usize>) =
+        (0..first.len()).partition(|&i| first[i] == Json::Null);
+    if descending {
+        values.sort_by(|&a, &b| compare_elements(&first[b], &first[a]));
+    } else {
+        values.sort_by(|&a, &b| compare_elements(&first[a], &first[b]));
+    }
+    let order: Vec<usize> = if nulls_last {
+        values.append(&mut nulls);
+        values
+    } else {
+        nulls.append(&mut values);
+        nulls
+    };
+    Some(Json::Array(
+        arrays
+            .iter()
+            .map(|a| match a {
+                Some(Json::Array(items)) if items.len() == first.len() => {
+                    Json::Array(order.iter().map(|&i| items[i].clone()).collect())
+                }
+                _ => Json::Null,
+            })
+            .collect(),
+    ))
+}
+
 /// The steps of a `bag_has_key` / `bag_remove_keys` key: a plain key is one step; a JSONPath
 /// (`$.a.b`, `$['a']["b"]`) is split into its member names. Array indexing is not supported
 /// (KQL docs), so a path with one reads as a plain key.
