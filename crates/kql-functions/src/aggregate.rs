@@ -7,6 +7,7 @@
 
 mod collect;
 mod percentile;
+mod schema;
 mod series;
 
 use std::sync::Arc;
@@ -223,6 +224,17 @@ fn register_distinct(r: &mut Registry) {
 
 fn register_collect(r: &mut Registry) {
     let dynamic = Returns::Type(KqlType::Dynamic);
+    r.add_aggregate(AggregateFunction {
+        name: "buildschema",
+        doc: "The minimal schema admitting every dynamic value of the group: type names, bags \
+              of member schemas, `indexer` for array elements.",
+        signatures: vec![Signature::new([Param::Of(KqlType::Dynamic)], dynamic)],
+        lower: |_, _, args| {
+            let a = first("buildschema", args)?;
+            Ok(AggregateUDF::new_from_impl(schema::BuildSchema::new()).call(vec![a.expr]))
+        },
+        column_name: "schema_{}",
+    });
     r.add_aggregate(AggregateFunction {
         name: "make_list",
         doc: "A dynamic array of the group's non-null values (at most `maxSize`).",
