@@ -81,7 +81,7 @@ impl Planner<'_> {
         for (i, part) in parts.iter().enumerate() {
             let last = i + 1 == parts.len();
             match part {
-                ParsePart::Text(t) if kind == Kind::Regex => regex.push_str(t),
+                ParsePart::Text(t) if kind == Kind::Regex => regex.push_str(&non_capturing(t)),
                 ParsePart::Text(t) => regex.push_str(&regex::escape(t)),
                 ParsePart::Star => regex.push_str(any),
                 ParsePart::Column(_) | ParsePart::UntypedColumn(_) => {
@@ -228,4 +228,83 @@ impl Planner<'_> {
 /// The match above only sees capture parts; this keeps it exhaustive without a panic.
 fn unreachable_part() -> (String, KqlType) {
     (String::new(), KqlType::String)
+}
+
+/// A user's regular expression with its groups made non-capturing: `regexp_match` lists only
+/// the groups that took part in a match, so an optional group of the user's (`(previous)?`) that
+/// did not would shift every column's capture after it.
+fn non_capturing(regex: &str) -> String {
+    let mut out = String::with_capacity(regex.len() + 8);
+    let mut chars = regex.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '(' if !in_class => {
+                out.push('(');
+                if chars.peek() == Some(&'?') {
+                    // `(?P<name>…)` and `(?<name>…)` capture too; other `(?…)` forms do not.
+                    let rest: String = chars.clone().take(3).collect();
+                    if rest.starts_with("?P<")
+                        || (rest.starts_with("?<")
+                            && !rest.starts_with("?<=")
+                            && !rest.starts_with("?<!"))
+                    {
+                        while let Some(n) = chars.next() {
+                            if n == '>' {
+                                break;
+                            }
+                        }
+                        out.push_str("?:");
+                    }
+                } else {
+                    out.push_str("?:");
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::non_capturing;
+
+    #[test]
+    fn user_groups_stop_capturing() {
+        assert_eq!(non_capturing("(.*?)[a-z]*="), "(?:.*?)[a-z]*=");
+        assert_eq!(
+            non_capturing(r".*?(previous)?lockTime="),
+            r".*?(?:previous)?lockTime="
+        );
+        assert_eq!(non_capturing(r"\(x\)[(]"), r"\(x\)[(]");
+        assert_eq!(
+            non_capturing(r"(?i)a(?:b)(?P<n>c)(?<m>d)"),
+            r"(?i)a(?:b)(?:c)(?:d)"
+        );
+        assert_eq!(non_capturing(r"[]()](a)"), r"[]()](?:a)");
+    }
 }
