@@ -6,9 +6,11 @@
 //! columns; the planner expands them with [`arg_extreme`].
 
 mod collect;
+mod hll;
 mod percentile;
 mod schema;
 mod series;
+mod tdigest;
 
 use std::sync::Arc;
 
@@ -82,6 +84,7 @@ pub(crate) fn register_all(r: &mut Registry) {
     register_basic(r);
     register_distinct(r);
     register_collect(r);
+    register_sketches(r);
     register_statistics(r);
     register_pickers(r);
 }
@@ -219,6 +222,181 @@ fn register_distinct(r: &mut Registry) {
             filtered("dcountif", agg::count_distinct(a.expr), p)
         },
         column_name: "dcountif_{}",
+    });
+}
+
+/// `hll`, `hll_merge` and `dcount_hll`; `tdigest`, `tdigest_merge` and the functions that read
+/// a digest.
+fn register_sketches(r: &mut Registry) {
+    use crate::ScalarFunction;
+    use crate::udf::KernelUdf;
+
+    let dynamic = Returns::Type(KqlType::Dynamic);
+    r.add_aggregate(AggregateFunction {
+        name: "hll",
+        doc: "A HyperLogLog sketch of the group's distinct values (accuracy 0–4, default 1), \
+              for hll_merge and dcount_hll.",
+        signatures: vec![Signature::new([Param::Any, LONG], dynamic).optional(1)],
+        lower: |_, _, args| {
+            let mut args = args.into_iter();
+            let value = args.next().ok_or_else(|| invalid("hll", "takes a value"))?;
+            let precision = match args.next() {
+                None => hll::DEFAULT_PRECISION,
+                Some(a) => literal_i64(&a.expr)
+                    .and_then(hll::precision_of_accuracy)
+                    .ok_or_else(|| invalid("hll", "the accuracy must be a constant 0 to 4"))?,
+            };
+            let hashes = crate::scalar::hash::xxhash(value, lit(0i64));
+            Ok(
+                AggregateUDF::new_from_impl(hll::HllUdaf::new(hll::HllInput::Hashes(precision)))
+                    .call(vec![hashes]),
+            )
+        },
+        column_name: "hll_{}",
+    });
+    r.add_aggregate(AggregateFunction {
+        name: "hll_merge",
+        doc: "The union of the group's hll() sketches.",
+        signatures: vec![Signature::new([Param::Of(KqlType::Dynamic)], dynamic)],
+        lower: |_, _, args| {
+            let a = first("hll_merge", args)?;
+            Ok(
+                AggregateUDF::new_from_impl(hll::HllUdaf::new(hll::HllInput::Sketches))
+                    .call(vec![a.expr]),
+            )
+        },
+        column_name: "hll_merge_{}",
+    });
+    r.add_aggregate(AggregateFunction {
+        name: "tdigest",
+        doc: "A t-digest sketch of the group's values (optionally weighted), for \
+              percentile_tdigest, rank_tdigest and tdigest_merge.",
+        signatures: vec![Signature::new([Param::Any, Param::Any], dynamic).optional(1)],
+        lower: |_, _, args| {
+            let weighted = args.len() > 1;
+            let udaf = tdigest::DigestUdaf::new(tdigest::DigestInput::Values { weighted });
+            let exprs = args.into_iter().map(|a| a.expr).collect();
+            Ok(AggregateUDF::new_from_impl(udaf).call(exprs))
+        },
+        column_name: "tdigest_{}",
+    });
+    r.add_aggregate(AggregateFunction {
+        name: "tdigest_merge",
+        doc: "The merge of the group's tdigest() sketches.",
+        signatures: vec![Signature::new([Param::Of(KqlType::Dynamic)], dynamic)],
+        lower: |_, _, args| {
+            let a = first("tdigest_merge", args)?;
+            Ok(
+                AggregateUDF::new_from_impl(tdigest::DigestUdaf::new(
+                    tdigest::DigestInput::Digests,
+                ))
+                .call(vec![a.expr]),
+            )
+        },
+        column_name: "tdigest_merge_{}",
+    });
+    r.add_aggregate_alias("merge_tdigest", "tdigest_merge");
+
+    let dyn_param = Param::Of(KqlType::Dynamic);
+    let merge =
+        |name: &'static str, doc: &'static str, lower: crate::ScalarLowering| ScalarFunction {
+            name,
+            doc,
+            signatures: vec![
+                Signature::new([dyn_param, dyn_param], Returns::Type(KqlType::Dynamic))
+                    .optional(1)
+                    .variadic(),
+            ],
+            lower,
+        };
+    r.add_scalar(merge(
+        "hll_merge",
+        "The union of hll() sketches.",
+        |_, _, args| {
+            let udf =
+                KernelUdf::any_args("kql_hll_merge_scalar", DataType::Utf8, hll::merge_kernel);
+            Ok(udf
+                .into_udf()
+                .call(args.into_iter().map(|a| a.expr).collect()))
+        },
+    ));
+    r.add_scalar(merge(
+        "tdigest_merge",
+        "The merge of tdigest() sketches.",
+        |_, _, args| {
+            let udf = KernelUdf::any_args(
+                "kql_tdigest_merge_scalar",
+                DataType::Utf8,
+                tdigest::merge_kernel,
+            );
+            Ok(udf
+                .into_udf()
+                .call(args.into_iter().map(|a| a.expr).collect()))
+        },
+    ));
+    r.add_scalar_alias("merge_tdigest", "tdigest_merge");
+    r.add_scalar(ScalarFunction {
+        name: "dcount_hll",
+        doc: "The distinct count an hll() sketch estimates.",
+        signatures: vec![Signature::new([dyn_param], Returns::Type(KqlType::Long))],
+        lower: |_, _, args| {
+            let udf = KernelUdf::any_args("kql_dcount_hll", DataType::Int64, hll::dcount_kernel);
+            Ok(udf
+                .into_udf()
+                .call(args.into_iter().map(|a| a.expr).collect()))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "percentile_tdigest",
+        doc: "The value at a percentile of a tdigest() sketch (typeof(T) converts it).",
+        signatures: vec![Signature::new(
+            [dyn_param, Param::Of(KqlType::Real)],
+            Returns::Type(KqlType::Real),
+        )],
+        lower: |_, _, args| {
+            let udf = KernelUdf::any_args(
+                "kql_percentile_tdigest",
+                DataType::Float64,
+                tdigest::percentile_kernel,
+            );
+            Ok(udf
+                .into_udf()
+                .call(args.into_iter().map(|a| a.expr).collect()))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "rank_tdigest",
+        doc: "How many of a tdigest() sketch's values are at most the value (estimated).",
+        signatures: vec![Signature::new(
+            [dyn_param, Param::Of(KqlType::Real)],
+            Returns::Type(KqlType::Long),
+        )],
+        lower: |_, _, args| {
+            let udf = KernelUdf::any_args("kql_rank_tdigest", DataType::Float64, |a| {
+                tdigest::rank_kernel(a, false)
+            });
+            Ok(cast(
+                udf.into_udf()
+                    .call(args.into_iter().map(|a| a.expr).collect()),
+                DataType::Int64,
+            ))
+        },
+    });
+    r.add_scalar(ScalarFunction {
+        name: "percentrank_tdigest",
+        doc: "The percentage of a tdigest() sketch's values that are at most the value.",
+        signatures: vec![Signature::new(
+            [dyn_param, Param::Of(KqlType::Real)],
+            Returns::Type(KqlType::Real),
+        )],
+        lower: |_, _, args| {
+            let udf = KernelUdf::any_args("kql_percentrank_tdigest", DataType::Float64, |a| {
+                tdigest::rank_kernel(a, true)
+            });
+            Ok(udf
+                .into_udf()
+                .call(args.into_iter().map(|a| a.expr).collect()))
+        },
     });
 }
 

@@ -29,6 +29,15 @@ const NAME_PRESERVING: &[&str] = &[
     "toobject",
 ];
 
+/// Functions named after themselves and their first argument (`dcount_hll(merged)` is
+/// `dcount_hll_merged`), as Kusto names the readers of sketches.
+const PREFIXING: &[&str] = &[
+    "dcount_hll",
+    "percentile_tdigest",
+    "percentrank_tdigest",
+    "rank_tdigest",
+];
+
 /// Functions that keep their first argument's name as a `summarize` key.
 const KEY_NAME_PRESERVING: &[&str] = &["bin", "bin_at", "floor"];
 
@@ -51,10 +60,15 @@ pub(crate) fn derived_name(e: &Expr, as_group_key: bool) -> Option<String> {
             let name = call.name.name.as_str();
             let inherits = NAME_PRESERVING.contains(&name)
                 || (as_group_key && KEY_NAME_PRESERVING.contains(&name));
-            if inherits {
+            let first = || {
                 call.args
                     .first()
                     .and_then(|a| derived_name(&a.value, false))
+            };
+            if inherits {
+                first()
+            } else if PREFIXING.contains(&name) {
+                first().map(|a| format!("{name}_{a}"))
             } else {
                 None
             }

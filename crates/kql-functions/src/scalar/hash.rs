@@ -69,29 +69,37 @@ pub(crate) fn register_xxhash(r: &mut Registry) {
                 } else {
                     lit(0i64)
                 };
-                let value = args.remove(0);
-                let (udf, value) = match value.ty {
-                    KqlType::Long | KqlType::Int | KqlType::Bool => {
-                        (xxhash_i64_udf(), cast(value.expr, DataType::Int64))
-                    }
-                    KqlType::Real => (xxhash_f64_udf(), cast(value.expr, DataType::Float64)),
-                    KqlType::Datetime => {
-                        let ticks = cast(
-                            cast(value.expr, DataType::Int64) / lit(100i64) + lit(EPOCH_TICKS),
-                            DataType::Int64,
-                        );
-                        (xxhash_i64_udf(), ticks)
-                    }
-                    KqlType::Timespan => (
-                        xxhash_i64_udf(),
-                        cast(value.expr, DataType::Int64) / lit(100i64),
-                    ),
-                    _ => (xxhash_text_udf(), value.to_text()),
-                };
-                Ok(udf.call(vec![value, modulo]))
+                Ok(xxhash(args.remove(0), modulo))
             },
         });
     }
+}
+
+/// `hash(value, modulo)`: XXH64 (seed 0) of the value's bytes as KQL hashes them, as a long
+/// (`modulo` 0: the whole hash). Also what the `hll` sketch hashes.
+pub(crate) fn xxhash(
+    value: crate::TypedExpr,
+    modulo: datafusion::logical_expr::Expr,
+) -> datafusion::logical_expr::Expr {
+    let (udf, value) = match value.ty {
+        KqlType::Long | KqlType::Int | KqlType::Bool => {
+            (xxhash_i64_udf(), cast(value.expr, DataType::Int64))
+        }
+        KqlType::Real => (xxhash_f64_udf(), cast(value.expr, DataType::Float64)),
+        KqlType::Datetime => {
+            let ticks = cast(
+                cast(value.expr, DataType::Int64) / lit(100i64) + lit(EPOCH_TICKS),
+                DataType::Int64,
+            );
+            (xxhash_i64_udf(), ticks)
+        }
+        KqlType::Timespan => (
+            xxhash_i64_udf(),
+            cast(value.expr, DataType::Int64) / lit(100i64),
+        ),
+        _ => (xxhash_text_udf(), value.to_text()),
+    };
+    udf.call(vec![value, modulo])
 }
 
 /// The hash as KQL shows it: the 64 bits as a signed long, or with a modulo above 0 the

@@ -69,6 +69,21 @@ impl Planner<'_> {
                 let text = self.call(&text_call, span, input)?;
                 return Ok(TypedExpr::new(text.convert_to(ty), ty));
             }
+            // `percentile_tdigest(d, p, typeof(T))`: the value converted to T.
+            "percentile_tdigest" if call.args.len() == 3 => {
+                let target = &call.args[2].value;
+                let Some(ty) = type_of_arg(target) else {
+                    return Err(error(
+                        codes::BAD_ARGUMENTS,
+                        "percentile_tdigest()'s third argument must be typeof(<type>)",
+                        target.span,
+                    ));
+                };
+                let mut value_call = call.clone();
+                value_call.args.truncate(2);
+                let value = self.call(&value_call, span, input)?;
+                return Ok(TypedExpr::new(value.convert_to(ty), ty));
+            }
             "not" => {
                 let [arg] = call.args.as_slice() else {
                     return Err(error(codes::BAD_ARGUMENTS, "not() takes 1 argument", span));
@@ -82,7 +97,11 @@ impl Planner<'_> {
         if super::WINDOW_FUNCTIONS.contains(&name) {
             return self.window_call(call, span, input);
         }
-        if self.registry.aggregate(name).is_some() && self.registry.scalar(name).is_none() {
+        // A name that is both (`hll_merge(s)` merges a column's sketches in summarize, and
+        // `hll_merge(s1, s2)` two sketches anywhere) is the aggregate where one can stand.
+        let aggregate_here = self.registry.scalar(name).is_none()
+            || (self.aggregate_sink.is_some() && call.args.len() == 1);
+        if self.registry.aggregate(name).is_some() && aggregate_here {
             return self.aggregate_call(call, span, input);
         }
         let (args, spans) = self.lower_args(call, input)?;

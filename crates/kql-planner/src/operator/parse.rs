@@ -272,7 +272,7 @@ fn non_capturing(regex: &str) -> String {
                             && !rest.starts_with("?<=")
                             && !rest.starts_with("?<!"))
                     {
-                        while let Some(n) = chars.next() {
+                        for n in chars.by_ref() {
                             if n == '>' {
                                 break;
                             }
