@@ -169,9 +169,13 @@ pub(super) fn string_of(raw: &str) -> Option<Cow<'_, str>> {
     if !raw.starts_with('"') {
         return None;
     }
-    // Most strings have no escapes: their text is the raw text between the quotes.
-    if raw.len() >= 2 && raw.ends_with('"') && !raw[1..raw.len() - 1].contains(['\\', '"']) {
-        return Some(Cow::Borrowed(&raw[1..raw.len() - 1]));
+    // Most strings have no escapes: their text is the raw text between the quotes. (A byte
+    // loop: `str::contains` with a char set is several times slower here.)
+    if raw.len() >= 2 && raw.ends_with('"') {
+        let inner = &raw[1..raw.len() - 1];
+        if !inner.bytes().any(|b| b == b'\\' || b == b'"') {
+            return Some(Cow::Borrowed(inner));
+        }
     }
     serde_json::from_str::<Cow<'_, str>>(raw).ok()
 }
