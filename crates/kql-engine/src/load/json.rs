@@ -29,7 +29,7 @@ use kql_planner::KqlColumn;
 use serde_json::value::RawValue;
 
 use super::azure::{is_diagnostic_record, map_record, record_category};
-use super::jsonl::{Cell, REPORTED_ERRORS, build_batch, cell, kind_of, merge};
+use super::jsonl::{Cell, REPORTED_ERRORS, build_flat_batch, cell, kind_of, merge};
 use super::object::Object;
 use super::{LoadOptions, LoadReport, LoadedTable, Progress};
 use crate::EngineError;
@@ -513,11 +513,13 @@ fn document_records(text: &str, source: &JsonSource) -> Result<Vec<String>, Engi
 }
 
 fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
-    let mut rows: Vec<Vec<Cell<'_>>> = Vec::with_capacity(chunk.rows.len());
+    let n = columns.columns.len();
+    // Row after row, `n` cells each: one allocation per chunk, not one per row.
+    let mut cells: Vec<Cell<'_>> = Vec::with_capacity(chunk.rows.len() * n);
+    let mut count = 0usize;
     let mut bad = Vec::new();
     let mut unknown: Vec<(String, usize, Pos)> = Vec::new();
     let mut hints: Vec<usize> = Vec::new();
-    let n = columns.columns.len();
     for (pos, range) in &chunk.rows {
         let text = &chunk.text[range.clone()];
         if let Some(rest) = text.strip_prefix('\u{0}') {
@@ -527,9 +529,10 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
             }
             continue;
         }
-        let before = rows.len();
+        let before = (count, cells.len());
         let result = rows_of(text, |fields| {
-            let mut cells: Vec<Cell<'_>> = (0..n).map(|_| Cell::Null).collect();
+            let row = cells.len();
+            cells.extend((0..n).map(|_| Cell::Null));
             for (j, (key, raw)) in fields.into_iter().enumerate() {
                 let Some(i) = columns.find(&key, hints.get(j).copied()) else {
                     if !unknown.iter().any(|(k, _, _)| *k == key) {
@@ -548,25 +551,25 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
                     Cow::Borrowed(r) => cell(r, column.ty),
                     Cow::Owned(r) => cell(&r, column.ty).map(Cell::into_owned),
                 };
-                cells[i] = parsed.map_err(|m| format!("column '{}': {m}", column.name))?;
+                cells[row + i] = parsed.map_err(|m| format!("column '{}': {m}", column.name))?;
             }
-            rows.push(cells);
+            count += 1;
             Ok(())
         });
         if let Err(message) = result {
             // A `records` line is all or nothing.
-            rows.truncate(before);
+            (count, _) = before;
+            cells.truncate(before.1);
             bad.push((chunk.source, *pos, message));
             if !skip {
                 break;
             }
         }
     }
-    let count = rows.len();
-    let batch = if rows.is_empty() {
+    let batch = if count == 0 {
         None
     } else {
-        match build_batch(&columns.columns, &columns.schema, rows) {
+        match build_flat_batch(&columns.columns, &columns.schema, &cells, count) {
             Ok(b) => Some(b),
             Err(e) => {
                 bad.push((chunk.source, chunk.rows[0].0, e.to_string()));

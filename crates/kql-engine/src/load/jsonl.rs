@@ -248,10 +248,29 @@ pub(super) fn build_batch(
     schema: &datafusion::arrow::datatypes::SchemaRef,
     rows: Vec<Vec<Cell<'_>>>,
 ) -> Result<RecordBatch, EngineError> {
-    let n = rows.len();
+    build_batch_with(columns, schema, rows.len(), |r, c| &rows[r][c])
+}
+
+/// [`build_batch`] of `rows` rows laid out one after another, a cell per column each.
+pub(super) fn build_flat_batch(
+    columns: &[KqlColumn],
+    schema: &datafusion::arrow::datatypes::SchemaRef,
+    cells: &[Cell<'_>],
+    rows: usize,
+) -> Result<RecordBatch, EngineError> {
+    let width = columns.len();
+    build_batch_with(columns, schema, rows, |r, c| &cells[r * width + c])
+}
+
+fn build_batch_with<'c, 'a: 'c>(
+    columns: &[KqlColumn],
+    schema: &datafusion::arrow::datatypes::SchemaRef,
+    n: usize,
+    cell_at: impl Fn(usize, usize) -> &'c Cell<'a> + Copy,
+) -> Result<RecordBatch, EngineError> {
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
     for (i, column) in columns.iter().enumerate() {
-        let cells = rows.iter().map(|r| &r[i]);
+        let cells = (0..n).map(move |r| cell_at(r, i));
         let array: ArrayRef = match column.ty {
             KqlType::Bool => Arc::new(
                 cells

@@ -101,7 +101,8 @@ impl<'de> de::Deserialize<'de> for Object<'de> {
                 f.write_str("a JSON object")
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                // Log rows have a few dozen fields (`traces`: 31): room for them without growing.
+                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(32));
                 while let Some((k, v)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
                     fields.push((k.0, v.get()));
                 }
