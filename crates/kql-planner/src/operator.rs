@@ -1,6 +1,7 @@
 //! Tabular operators: one module per operator (or family), each a function from the input
 //! [`Tabular`] to the output one.
 
+mod evaluate;
 mod join;
 mod make_series;
 mod mv_apply;
@@ -93,6 +94,16 @@ impl Planner<'_> {
             OperatorKind::MvApply(m) => self.mv_apply(m, input, span),
             OperatorKind::MakeSeries(m) => self.make_series(m, input, span),
             OperatorKind::Invoke(call) => self.invoke(call, input, span),
+            OperatorKind::Evaluate(e) => self.evaluate(e, input, span),
+            OperatorKind::Sample(n) => {
+                let n = self.row_count(n, "sample")?;
+                random_rows(input, n, span)
+            }
+            OperatorKind::SampleDistinct { count, column } => {
+                let n = self.row_count(count, "sample-distinct")?;
+                let distinct = self.distinct(std::slice::from_ref(column), input, span)?;
+                random_rows(distinct, n, span)
+            }
             OperatorKind::Parse(p) => self.parse(p, input, span, false),
             OperatorKind::ParseWhere(p) => self.parse(p, input, span, true),
             OperatorKind::ParseKv(p) => self.parse_kv(p, input, span),
@@ -337,6 +348,28 @@ impl Planner<'_> {
             .or_internal(span)?;
         Ok(Tabular { plan, columns })
     }
+}
+
+/// `n` rows of `input` picked at random (`sample`): each run may pick others. The random key
+/// is a column of its own, so a later `count` that needs no column still has one to sort.
+fn random_rows(input: Tabular, n: usize, span: Span) -> PResult<Tabular> {
+    const KEY: &str = "__kql_sample_key";
+    let mut exprs: Vec<Expr> = input.columns.iter().map(|c| column_ref(&c.name)).collect();
+    exprs.push(datafusion::functions::math::expr_fn::random().alias(KEY));
+    let plan = input
+        .builder()
+        .project(exprs)
+        .or_internal(span)?
+        .sort_with_limit(vec![column_ref(KEY).sort(true, false)], Some(n))
+        .or_internal(span)?
+        .build()
+        .or_internal(span)?;
+    let keyed = Tabular {
+        plan,
+        columns: input.columns.clone(),
+    };
+    let exprs = input.columns.iter().map(|c| column_ref(&c.name)).collect();
+    keyed.project(exprs, input.columns, span)
 }
 
 /// `getschema`: one row per column: name, ordinal, .NET type, KQL type.
