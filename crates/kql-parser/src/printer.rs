@@ -135,9 +135,10 @@ pub(crate) fn is_ident_shaped(name: &str) -> bool {
 }
 
 /// Whether `name` can be written without `['…']`: identifier-shaped and not a keyword, or one of
-/// the join side names `$left` / `$right`.
+/// the join side names `$left` / `$right`, or `search`'s `$table`.
 pub(crate) fn is_bare_name(name: &str) -> bool {
-    name == "$left" || name == "$right" || (is_ident_shaped(name) && !KEYWORDS.contains(&name))
+    matches!(name, "$left" | "$right" | "$table")
+        || (is_ident_shaped(name) && !KEYWORDS.contains(&name))
 }
 
 /// A name, printed bare when it can be and as `['…']` otherwise.

@@ -9,6 +9,7 @@ mod mv_expand;
 mod parse;
 mod parse_kv;
 mod project;
+mod search;
 mod sort;
 mod summarize;
 
@@ -32,6 +33,14 @@ impl Planner<'_> {
         let span = op.span;
         match &op.kind {
             OperatorKind::Where(predicate) => {
+                // `where * has "x"`: the operator over every column.
+                let expanded;
+                let predicate = if search::has_star_operand(predicate) {
+                    expanded = search::expand_star(predicate, &input.columns)?;
+                    &expanded
+                } else {
+                    predicate
+                };
                 let p = self.expr(predicate, &input)?;
                 let p = crate::expr::binary_as_bool(p, predicate.span)?;
                 let plan = input
@@ -95,6 +104,7 @@ impl Planner<'_> {
             OperatorKind::MakeSeries(m) => self.make_series(m, input, span),
             OperatorKind::Invoke(call) => self.invoke(call, input, span),
             OperatorKind::Evaluate(e) => self.evaluate(e, input, span),
+            OperatorKind::Search(s) => self.search(s, input, span),
             OperatorKind::Sample(n) => {
                 let n = self.row_count(n, "sample")?;
                 random_rows(input, n, span)

@@ -122,11 +122,7 @@ impl Planner<'_> {
                 "externaldata is not supported: register the data with the engine instead",
                 s.span,
             )),
-            SourceKind::Search(_) => Err(error(
-                codes::UNSUPPORTED,
-                "search is not supported yet",
-                s.span,
-            )),
+            SourceKind::Search(search) => self.search_source(search, s.span),
             SourceKind::Evaluate(e) => Err(error(
                 codes::UNSUPPORTED,
                 format!("the '{}' plugin is not supported", e.plugin.name.name),

@@ -24,7 +24,7 @@ pub(crate) fn word(i: Input<'_>) -> PResult<'_, (&str, Span)> {
     ))
 }
 
-/// A name: a word, `$left`/`$right`, or a bracketed name `['any text']` / `["any text"]`.
+/// A name: a word, `$left`/`$right`/`$table`, or a bracketed name `['any text']` / `["any text"]`.
 ///
 /// Production: `identifier`.
 pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
@@ -45,7 +45,8 @@ pub(crate) fn ident(i: Input<'_>) -> PResult<'_, Ident> {
         let end = offset(&rest);
         return Ok((rest, Ident::new(name, Span::new(start, end))));
     }
-    for special in ["$left", "$right"] {
+    // `$table`: the column `search` and `union withsource` name rows' tables with.
+    for special in ["$left", "$right", "$table"] {
         if text.starts_with(special) && !text[special.len()..].starts_with(is_ident_char) {
             return Ok((
                 advance(i, special.len()),
