@@ -98,14 +98,15 @@ impl Planner<'_> {
 }
 
 fn case_sensitive(s: &Search) -> PResult<bool> {
+    let mut sensitive = false;
     for p in &s.params {
         let value = match &p.value.kind {
             ExprKind::Name(n) => n.name.as_str(),
             _ => "",
         };
         match (p.name.name.as_str(), value) {
-            ("kind", "case_sensitive") => return Ok(true),
-            ("kind", "case_insensitive" | "default") => return Ok(false),
+            ("kind", "case_sensitive") => sensitive = true,
+            ("kind", "case_insensitive" | "default") => sensitive = false,
             _ => {
                 return Err(error(
                     codes::INVALID_VALUE,
@@ -115,7 +116,7 @@ fn case_sensitive(s: &Search) -> PResult<bool> {
             }
         }
     }
-    Ok(false)
+    Ok(sensitive)
 }
 
 fn name_expr(name: &str, span: Span) -> Expr {
