@@ -12,6 +12,7 @@ mod project;
 mod search;
 mod sort;
 mod summarize;
+mod top_nested;
 
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, LogicalPlanBuilder};
@@ -105,6 +106,7 @@ impl Planner<'_> {
             OperatorKind::Invoke(call) => self.invoke(call, input, span),
             OperatorKind::Evaluate(e) => self.evaluate(e, input, span),
             OperatorKind::Search(s) => self.search(s, input, span),
+            OperatorKind::TopNested(levels) => self.top_nested(levels, input, span),
             OperatorKind::Sample(n) => {
                 let n = self.row_count(n, "sample")?;
                 random_rows(input, n, span)
@@ -130,14 +132,6 @@ impl Planner<'_> {
             OperatorKind::Serialize(items) => self.extend(items, input, span),
             // A chart hint for clients: the rows are the result.
             OperatorKind::Render(_) => Ok(input),
-            other => Err(error(
-                codes::UNSUPPORTED,
-                format!(
-                    "the '{}' operator is not supported yet",
-                    operator_name(other)
-                ),
-                span,
-            )),
         }
     }
 
@@ -422,23 +416,4 @@ fn getschema(input: &Tabular, span: Span) -> PResult<Tabular> {
         .build()
         .or_internal(span)?;
     Ok(Tabular { plan, columns })
-}
-
-fn operator_name(kind: &OperatorKind) -> &'static str {
-    match kind {
-        OperatorKind::MvExpand(_) => "mv-expand",
-        OperatorKind::MvApply(_) => "mv-apply",
-        OperatorKind::Parse(_) => "parse",
-        OperatorKind::ParseWhere(_) => "parse-where",
-        OperatorKind::ParseKv(_) => "parse-kv",
-        OperatorKind::MakeSeries(_) => "make-series",
-        OperatorKind::Serialize(_) => "serialize",
-        OperatorKind::Sample(_) => "sample",
-        OperatorKind::SampleDistinct { .. } => "sample-distinct",
-        OperatorKind::TopNested(_) => "top-nested",
-        OperatorKind::Search(_) => "search",
-        OperatorKind::Evaluate(_) => "evaluate",
-        OperatorKind::Invoke(_) => "invoke",
-        _ => "this",
-    }
 }
