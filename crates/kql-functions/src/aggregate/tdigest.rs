@@ -20,6 +20,9 @@ use datafusion::logical_expr::{Accumulator, AggregateUDFImpl, Signature, Volatil
 use datafusion_functions_aggregate_common::tdigest::{Centroid, DEFAULT_MAX_SIZE, TDigest};
 use serde_json::json;
 
+/// The largest digest size read back from a `dynamic` value.
+const MAX_SIZE_ACCEPTED: usize = 10_000;
+
 /// The `dynamic` form of a digest; `None` for an empty one.
 pub(crate) fn to_json(d: &TDigest) -> Option<String> {
     if d.count() == 0.0 {
@@ -77,7 +80,11 @@ pub(crate) fn from_json(text: &str) -> Result<TDigest> {
         .chunks(2)
         .map(|c| Centroid::new(c[0], c[1]))
         .collect();
-    let max_size = usize::try_from(max_size).unwrap_or(DEFAULT_MAX_SIZE).max(1);
+    // Merging allocates by the first digest's size: a size no tdigest() writes is refused.
+    let max_size = match usize::try_from(max_size) {
+        Ok(n) if (1..=MAX_SIZE_ACCEPTED).contains(&n) => n,
+        _ => return bad(),
+    };
     TDigest::try_from_parts(max_size, sum, count, max, min, centroids)
 }
 
@@ -352,6 +359,7 @@ mod tests {
         assert!(from_json("[1,2]").is_err());
         assert!(from_json(r#"["tdigest",100,1,1,1,2,[1,1]]"#).is_err());
         assert!(from_json(r#"["tdigest",100,1,1,1,1,[1,-1]]"#).is_err());
+        assert!(from_json(r#"["tdigest",1000000000000,1,1,1,1,[1,1]]"#).is_err());
         assert!(to_json(&TDigest::new(DEFAULT_MAX_SIZE)).is_none());
     }
 }

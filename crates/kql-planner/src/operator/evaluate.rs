@@ -2,6 +2,8 @@
 //! cell into a row (`Row`, `Column`, `Value` as text). Plugins whose columns come from the data
 //! (`bag_unpack`, `pivot`) would need the data before planning, and are refused by name.
 
+use datafusion::functions::core::expr_fn::{get_field, named_struct};
+use datafusion::functions_nested::expr_fn::make_array;
 use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::{Expr, LogicalPlanBuilder, cast, lit};
 use kql_functions::{KqlType, TypedExpr};
@@ -38,59 +40,76 @@ impl Planner<'_> {
 }
 
 /// `evaluate narrow()`: for each input row (numbered from 0) and column, a row of the row's
-/// number, the column's name and its value as text, in row and then column order.
+/// number, the column's name and its value as text, in row and then column order. The rows are
+/// numbered once and each fans out into its cells by an unnest, so every cell of a row gets the
+/// same number.
 fn narrow(input: Tabular, span: Span) -> PResult<Tabular> {
     const ROW: &str = "__kql_narrow_row";
-    let number = row_number().alias(ROW);
-    let numbered = input
-        .builder()
-        .window(vec![number])
-        .or_internal(span)?
-        .build()
-        .or_internal(span)?;
-    let mut builder: Option<LogicalPlanBuilder> = None;
-    for (k, c) in input.columns.iter().enumerate() {
-        let value = TypedExpr::new(column_ref(&c.name), c.ty).to_text();
-        let exprs: Vec<Expr> = vec![
-            (cast(column_ref(ROW), KqlType::Long.to_arrow()) - lit(1i64)).alias("Row"),
-            lit(c.name.as_str()).alias("Column"),
-            value.alias("Value"),
-            lit(i64::try_from(k).unwrap_or(i64::MAX)).alias("__kql_narrow_column"),
-        ];
-        let plan = LogicalPlanBuilder::from(numbered.clone())
-            .project(exprs)
-            .or_internal(span)?
-            .build()
-            .or_internal(span)?;
-        builder = Some(match builder {
-            None => LogicalPlanBuilder::from(plan),
-            Some(b) => b.union(plan).or_internal(span)?,
-        });
-    }
-    let Some(builder) = builder else {
+    const CELLS: &str = "__kql_narrow_cells";
+    if input.columns.is_empty() {
         return Err(error(
             codes::INVALID_QUERY,
             "narrow() of a table with no columns",
             span,
         ));
-    };
-    let plan = builder
-        .sort(vec![
-            column_ref("Row").sort(true, false),
-            column_ref("__kql_narrow_column").sort(true, false),
-        ])
+    }
+    let number = row_number().alias(ROW);
+    let cells: Vec<Expr> = input
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            named_struct(vec![
+                lit("k"),
+                lit(i64::try_from(k).unwrap_or(i64::MAX)),
+                lit("v"),
+                TypedExpr::new(column_ref(&c.name), c.ty).to_text(),
+            ])
+        })
+        .collect();
+    let plan = input
+        .builder()
+        .window(vec![number])
+        .or_internal(span)?
+        .project(vec![column_ref(ROW), make_array(cells).alias(CELLS)])
+        .or_internal(span)?
+        .unnest_column(datafusion::common::Column::new_unqualified(CELLS))
         .or_internal(span)?
         .build()
         .or_internal(span)?;
-    let columns = vec![
-        KqlColumn::new("Row", KqlType::Long),
-        KqlColumn::new("Column", KqlType::String),
-        KqlColumn::new("Value", KqlType::String),
-    ];
-    let exprs = columns.iter().map(|c| column_ref(&c.name)).collect();
-    Tabular {
-        plan,
-        columns: columns.clone(),
+    // The column's name by its position in the row.
+    let mut name = datafusion::logical_expr::when(
+        get_field(column_ref(CELLS), "k").eq(lit(0i64)),
+        lit(input.columns[0].name.as_str()),
+    );
+    for (k, c) in input.columns.iter().enumerate().skip(1) {
+        name = name.when(
+            get_field(column_ref(CELLS), "k").eq(lit(i64::try_from(k).unwrap_or(i64::MAX))),
+            lit(c.name.as_str()),
+        );
     }
-    .project(exprs, columns, span)
+    let name = name.otherwise(lit("")).or_internal(span)?;
+    let exprs = vec![
+        (cast(column_ref(ROW), KqlType::Long.to_arrow()) - lit(1i64)).alias("Row"),
+        name.alias("Column"),
+        get_field(column_ref(CELLS), "v").alias("Value"),
+    ];
+    let plan = LogicalPlanBuilder::from(plan)
+        .sort(vec![
+            column_ref(ROW).sort(true, false),
+            get_field(column_ref(CELLS), "k").sort(true, false),
+        ])
+        .or_internal(span)?
+        .project(exprs)
+        .or_internal(span)?
+        .build()
+        .or_internal(span)?;
+    Ok(Tabular {
+        plan,
+        columns: vec![
+            KqlColumn::new("Row", KqlType::Long),
+            KqlColumn::new("Column", KqlType::String),
+            KqlColumn::new("Value", KqlType::String),
+        ],
+    })
 }

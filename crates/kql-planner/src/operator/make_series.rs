@@ -133,10 +133,17 @@ impl Planner<'_> {
                 };
                 check_bins(bins, step.span)?;
                 let value = cast(axis.expr.clone(), DataType::Float64);
-                let bin = cast(
-                    datafusion::functions::math::expr_fn::floor((value.clone() - lit(s)) / lit(st)),
-                    DataType::Int64,
-                );
+                // Rounding can put a value just under the end one bin too far: it belongs to
+                // the last bin.
+                let bin = datafusion::functions::core::expr_fn::least(vec![
+                    cast(
+                        datafusion::functions::math::expr_fn::floor(
+                            (value.clone() - lit(s)) / lit(st),
+                        ),
+                        DataType::Int64,
+                    ),
+                    lit((bins - 1).max(0)),
+                ]);
                 let in_range = value.clone().gt_eq(lit(s)).and(value.lt(lit(e)));
                 let real_points = axis.ty == KqlType::Real || s.fract() != 0.0 || st.fract() != 0.0;
                 let points: Vec<String> = (0..bins)

@@ -1,8 +1,9 @@
 //! `mv-apply`: each row's arrays expanded into a subtable, a subquery applied to every subtable
-//! on its own, and the results joined back to the row's other columns.
+//! on its own, and the results given the row's other columns.
 //!
 //! Planned as one query over all rows at once: every row gets a number, its subtable keeps it in
-//! a hidden group column, and each operator of the subquery acts per group. Row-wise operators
+//! a hidden group column (and the row's other columns in hidden columns of their own, carried
+//! through every operator), and each operator of the subquery acts per group. Row-wise operators
 //! (`where`, `extend`, `parse`, `mv-expand`, …) need nothing; the others are rewritten:
 //! `summarize … by k` groups by the row too, `project` and `distinct` keep it, `count` counts
 //! per row, `take n` and `top n by k` number the rows of each group, and `sort` orders within
@@ -10,12 +11,10 @@
 //!
 //! The order within a group is a hidden column too ([`SEQ`]): the element's position in its
 //! array, renumbered by `sort` and `top`, gone after `summarize`. An explicit column, because an
-//! order that only lives in the row stream is not something the optimizer keeps through the
-//! join back to the input rows. The results come in input-row order, each row's in that order.
+//! order that only lives in the row stream is not something the optimizer keeps. The results come in input-row order, each row's in that order.
 
-use datafusion::common::JoinType;
 use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{Expr, ExprFunctionExt as _, LogicalPlanBuilder, SortExpr};
+use datafusion::logical_expr::{Expr, ExprFunctionExt as _, SortExpr};
 use datafusion::prelude::lit;
 use kql_functions::KqlType;
 use kql_parser::Span;
@@ -33,6 +32,8 @@ use crate::{KqlColumn, Tabular};
 const ROW: &str = "__kql_apply_row";
 /// The position of a subtable row within its group (see the module documentation).
 const SEQ: &str = "__kql_apply_seq";
+/// The prefix of the input's other columns carried along in the subtable.
+const PASSTHROUGH: &str = "__kql_apply_in";
 /// A per-group row number, for `take` and `top`.
 const RANK: &str = "__kql_apply_rank";
 
@@ -88,88 +89,65 @@ impl Planner<'_> {
             names.extend(name);
         }
         // Unnamed expressions got fresh names, and the item index has its own: every column the
-        // input did not have belongs to the subtable.
-        let subtable_columns: Vec<KqlColumn> = expanded
+        // input did not have belongs to the subtable. The input's other columns ride along
+        // under hidden names ([`passthrough`]), so the results need no join back to the input
+        // rows (which would number them a second time, not necessarily alike).
+        let expanded_names: Vec<String> = names.iter().skip(2).cloned().collect();
+        let mut exprs = Vec::new();
+        let mut subtable_columns: Vec<KqlColumn> = Vec::new();
+        for c in &expanded.columns {
+            if names.contains(&c.name) || numbered.column(&c.name).is_none() {
+                exprs.push(column_ref(&c.name));
+                subtable_columns.push(c.clone());
+            }
+        }
+        let kept: Vec<&KqlColumn> = input
             .columns
             .iter()
-            .filter(|c| names.contains(&c.name) || numbered.column(&c.name).is_none())
-            .cloned()
+            .filter(|c| !expanded_names.contains(&c.name))
             .collect();
-        let exprs = subtable_columns
-            .iter()
-            .map(|c| column_ref(&c.name))
-            .collect();
+        for (i, c) in kept.iter().enumerate() {
+            exprs.push(column_ref(&c.name).alias(passthrough(i)));
+            subtable_columns.push(KqlColumn::new(passthrough(i), c.ty));
+        }
         let mut current = expanded.project(exprs, subtable_columns, span)?;
 
         for op in &m.subquery {
-            current = self.grouped_operator(op, current)?;
-            if current.column(ROW).is_none() {
+            current = self.grouped_operator(op, current, kept.len())?;
+            let complete = current.column(ROW).is_some()
+                && (0..kept.len()).all(|i| current.column(&passthrough(i)).is_some());
+            if !complete {
                 return Err(error(
                     codes::UNSUPPORTED,
-                    "this operator removes the row grouping mv-apply needs",
+                    "this operator removes columns mv-apply needs to group its rows",
                     op.span,
                 ));
             }
         }
 
-        // The results, joined to their input rows.
-        let results = current.clone();
-        let result_row = format!("{ROW}_result");
-        // Result columns get internal names: they may share names with the input's.
-        let result_field = |i: usize| format!("__kql_apply_out{i}");
-        let renamed: Vec<Expr> = results
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let e = column_ref(&c.name);
-                match c.name.as_str() {
-                    ROW => e.alias(&result_row),
-                    SEQ => e,
-                    _ => e.alias(result_field(i)),
-                }
-            })
-            .collect();
-        let results_plan = results
-            .builder()
-            .project(renamed)
-            .or_internal(span)?
-            .build()
-            .or_internal(span)?;
-        let joined = numbered
-            .builder()
-            .join(
-                results_plan,
-                JoinType::Inner,
-                (vec![ROW], vec![result_row.as_str()]),
-                None,
-            )
-            .or_internal(span)?
-            .sort(group_order(&current))
-            .or_internal(span)?
-            .build()
-            .or_internal(span)?;
-
-        // The input's other columns, then the subquery's.
-        let expanded_names: Vec<&String> = names.iter().skip(2).collect();
+        // The input's other columns, then the subquery's, in input-row order.
+        let hidden = |name: &str| {
+            name == ROW || name == SEQ || (0..kept.len()).any(|i| passthrough(i) == name)
+        };
         let mut exprs = Vec::new();
         let mut columns: Vec<KqlColumn> = Vec::new();
-        for c in &input.columns {
-            if !expanded_names.contains(&&c.name) {
-                exprs.push(column_ref(&c.name));
-                columns.push(c.clone());
-            }
+        for (i, c) in kept.iter().enumerate() {
+            exprs.push(column_ref(&passthrough(i)).alias(&c.name));
+            columns.push((*c).clone());
         }
         let mut namer = crate::naming::Namer::with_taken(columns.iter().map(|c| c.name.clone()));
-        for (i, c) in current.columns.iter().enumerate() {
-            if c.name == ROW || c.name == SEQ {
+        for c in &current.columns {
+            if hidden(&c.name) {
                 continue;
             }
             let name = namer.claim(&c.name);
-            exprs.push(column_ref(&result_field(i)).alias(&name));
+            exprs.push(column_ref(&c.name).alias(&name));
             columns.push(KqlColumn::new(name, c.ty));
         }
-        let plan = LogicalPlanBuilder::from(joined)
+        let plan = current
+            .builder()
+            .sort(group_order(&current))
+            .or_internal(span)?
             .project(exprs)
             .or_internal(span)?
             .build()
@@ -178,7 +156,12 @@ impl Planner<'_> {
     }
 
     /// One operator of an `mv-apply` subquery, acting on each group of [`ROW`] on its own.
-    fn grouped_operator(&mut self, op: &Operator, input: Tabular) -> PResult<Tabular> {
+    fn grouped_operator(
+        &mut self,
+        op: &Operator,
+        input: Tabular,
+        passthroughs: usize,
+    ) -> PResult<Tabular> {
         let span = op.span;
         let name = |n: &str| kql_parser::ast::Expr::new(ExprKind::Name(Ident::new(n, span)), span);
         let keep = |n: &str| NamedExpr {
@@ -187,6 +170,21 @@ impl Planner<'_> {
             span,
         };
         let has_seq = input.column(SEQ).is_some();
+        // `take_any(c)` named `c`: a group's value of a column that is the same on all its rows.
+        let carry = |n: &str| NamedExpr {
+            names: vec![Ident::new(n, span)],
+            expr: kql_parser::ast::Expr::new(
+                ExprKind::Call(kql_parser::ast::Call {
+                    name: Ident::new("take_any", span),
+                    args: vec![kql_parser::ast::Arg {
+                        name: None,
+                        value: name(n),
+                    }],
+                }),
+                span,
+            ),
+            span,
+        };
         match &op.kind {
             OperatorKind::Where(_)
             | OperatorKind::Extend(_)
@@ -203,14 +201,17 @@ impl Planner<'_> {
                 if has_seq {
                     items.push(keep(SEQ));
                 }
+                items.extend((0..passthroughs).map(|i| keep(&passthrough(i))));
                 self.operator(&with_kind(op, OperatorKind::Project(items)), input)
             }
             OperatorKind::Summarize(s) => {
                 let mut by = s.by.clone();
                 by.push(keep(ROW));
+                let mut aggregates = s.aggregates.clone();
+                aggregates.extend((0..passthroughs).map(|i| carry(&passthrough(i))));
                 let s = Summarize {
                     params: s.params.clone(),
-                    aggregates: s.aggregates.clone(),
+                    aggregates,
                     by,
                 };
                 self.operator(&with_kind(op, OperatorKind::Summarize(s)), input)
@@ -223,13 +224,15 @@ impl Planner<'_> {
                     }),
                     span,
                 );
+                let mut aggregates = vec![NamedExpr {
+                    names: vec![Ident::new("Count", span)],
+                    expr: count,
+                    span,
+                }];
+                aggregates.extend((0..passthroughs).map(|i| carry(&passthrough(i))));
                 let s = Summarize {
                     params: Vec::new(),
-                    aggregates: vec![NamedExpr {
-                        names: vec![Ident::new("Count", span)],
-                        expr: count,
-                        span,
-                    }],
+                    aggregates,
                     by: vec![keep(ROW)],
                 };
                 self.operator(&with_kind(op, OperatorKind::Summarize(s)), input)
@@ -241,13 +244,15 @@ impl Planner<'_> {
                         input
                             .columns
                             .iter()
-                            .filter(|c| c.name != ROW && c.name != SEQ)
+                            .filter(|c| c.name != ROW && c.name != SEQ && !is_passthrough(&c.name))
                             .map(|c| name(&c.name))
                             .collect()
                     } else {
                         items.clone()
                     };
                 items.push(name(ROW));
+                // One value per row: they change nothing about which rows are distinct.
+                items.extend((0..passthroughs).map(|i| name(&passthrough(i))));
                 self.operator(&with_kind(op, OperatorKind::Distinct(items)), input)
             }
             OperatorKind::Sort(keys) => {
@@ -283,6 +288,15 @@ impl Planner<'_> {
             )),
         }
     }
+}
+
+/// The hidden name of the `i`th input column the subtable carries along.
+fn passthrough(i: usize) -> String {
+    format!("{PASSTHROUGH}{i}")
+}
+
+fn is_passthrough(name: &str) -> bool {
+    name.starts_with(PASSTHROUGH)
 }
 
 /// The order of the subquery's results: by input row, then by position where there is one.
