@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array};
 use datafusion::arrow::datatypes::{DataType, Float64Type};
 use datafusion::logical_expr::ScalarUDF;
-use statrs::function::beta::{beta_reg, inv_beta_reg, ln_beta};
+use statrs::function::beta::{checked_beta_reg, checked_ln_beta};
 
 use crate::udf::KernelUdf;
 use crate::{KqlType, Param, Registry, Returns, ScalarFunction, Signature};
@@ -25,7 +25,7 @@ pub(crate) fn beta_cdf(x: f64, alpha: f64, beta: f64) -> f64 {
     if !(0.0..=1.0).contains(&x) || !shapes_valid(alpha, beta) {
         return f64::NAN;
     }
-    beta_reg(alpha, beta, x)
+    checked_beta_reg(alpha, beta, x).unwrap_or(f64::NAN)
 }
 
 /// The density, x^(alpha-1) (1-x)^(beta-1) / B(alpha, beta), for 0 < x < 1.
@@ -33,15 +33,32 @@ pub(crate) fn beta_pdf(x: f64, alpha: f64, beta: f64) -> f64 {
     if !(x > 0.0 && x < 1.0 && shapes_valid(alpha, beta)) {
         return f64::NAN;
     }
-    ((alpha - 1.0) * x.ln() + (beta - 1.0) * (1.0 - x).ln() - ln_beta(alpha, beta)).exp()
+    let Ok(ln_b) = checked_ln_beta(alpha, beta) else {
+        return f64::NAN;
+    };
+    ((alpha - 1.0) * x.ln() + (beta - 1.0) * (1.0 - x).ln() - ln_b).exp()
 }
 
-/// The inverse of [`beta_cdf`]: the x whose cumulative probability is `p`.
+/// The inverse of [`beta_cdf`]: the x whose cumulative probability is `p`, by bisection (the
+/// distribution function is increasing on [0, 1]). statrs's own inverse steps outside [0, 1]
+/// and panics for extreme shapes; bisection cannot, and 200 halvings reach the nearest double.
 pub(crate) fn beta_inv(p: f64, alpha: f64, beta: f64) -> f64 {
     if !(0.0..=1.0).contains(&p) || !shapes_valid(alpha, beta) {
         return f64::NAN;
     }
-    inv_beta_reg(alpha, beta, p)
+    let (mut low, mut high) = (0.0f64, 1.0f64);
+    for _ in 0..200 {
+        let mid = low + (high - low) / 2.0;
+        if mid <= low || mid >= high {
+            break;
+        }
+        match checked_beta_reg(alpha, beta, mid) {
+            Ok(c) if c < p => low = mid,
+            Ok(_) => high = mid,
+            Err(_) => return f64::NAN,
+        }
+    }
+    low + (high - low) / 2.0
 }
 
 /// A `(real, real, real) → real` UDF from a plain function; a null argument gives null.
@@ -128,6 +145,15 @@ mod tests {
         assert!(beta_cdf(0.1, 1.0, 10_001.0).is_nan());
         assert!(beta_pdf(0.0, 1.0, 1.0).is_nan());
         assert!(beta_inv(1.5, 1.0, 1.0).is_nan());
+        // Shapes where statrs's own inverse panics.
+        for (p, a, b) in [
+            (0.5, 10_000.0, 10_000.0),
+            (0.999_999, 0.0001, 10_000.0),
+            (1e-300, 10_000.0, 0.0001),
+        ] {
+            let x = beta_inv(p, a, b);
+            assert!(x.is_nan() || (0.0..=1.0).contains(&x), "{p} {a} {b}: {x}");
+        }
         assert_eq!(beta_cdf(0.0, 2.0, 3.0), 0.0);
         assert_eq!(beta_cdf(1.0, 2.0, 3.0), 1.0);
     }
