@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, TimestampNanosecondArray,
+    Array, ArrayRef, ArrowPrimitiveType, AsArray, BooleanArray, Int64Array, PrimitiveArray,
+    TimestampNanosecondArray,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
@@ -124,6 +125,34 @@ fn restarts(values: &[ArrayRef], index: usize, rows: usize) -> Result<Vec<bool>>
     })
 }
 
+/// `row_cumsum(x, restart)` in the value type `T`: the sum so far, from zero again where the
+/// restart flag (argument 1) holds; a null value adds nothing.
+fn running_sum<T: ArrowPrimitiveType>(
+    values: &[ArrayRef],
+    rows: usize,
+    add: fn(T::Native, T::Native) -> T::Native,
+) -> Result<ArrayRef> {
+    let Some(x) = values.first() else {
+        return exec_err!("row_cumsum needs a value");
+    };
+    let x = cast(x, &T::DATA_TYPE)?;
+    let x = x.as_primitive::<T>();
+    let restart = restarts(values, 1, rows)?;
+    let mut sum = T::Native::default();
+    let out: PrimitiveArray<T> = (0..rows)
+        .map(|i| {
+            if restart[i] {
+                sum = T::Native::default();
+            }
+            if x.is_valid(i) {
+                sum = add(sum, x.value(i));
+            }
+            Some(sum)
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
 impl PartitionEvaluator for RowScanEvaluator {
     fn evaluate_all(&mut self, values: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         match self.kind {
@@ -148,48 +177,8 @@ impl PartitionEvaluator for RowScanEvaluator {
                     .collect();
                 Ok(Arc::new(out))
             }
-            RowScanKind::CumSumLong => {
-                let Some(x) = values.first() else {
-                    return exec_err!("row_cumsum needs a value");
-                };
-                let x = cast(x, &DataType::Int64)?;
-                let x = x.as_primitive::<Int64Type>();
-                let restart = restarts(values, 1, rows)?;
-                let mut sum = 0i64;
-                let out: Int64Array = (0..rows)
-                    .map(|i| {
-                        if restart[i] {
-                            sum = 0;
-                        }
-                        if x.is_valid(i) {
-                            sum = sum.wrapping_add(x.value(i));
-                        }
-                        Some(sum)
-                    })
-                    .collect();
-                Ok(Arc::new(out))
-            }
-            RowScanKind::CumSumReal => {
-                let Some(x) = values.first() else {
-                    return exec_err!("row_cumsum needs a value");
-                };
-                let x = cast(x, &DataType::Float64)?;
-                let x = x.as_primitive::<Float64Type>();
-                let restart = restarts(values, 1, rows)?;
-                let mut sum = 0f64;
-                let out: Float64Array = (0..rows)
-                    .map(|i| {
-                        if restart[i] {
-                            sum = 0.0;
-                        }
-                        if x.is_valid(i) {
-                            sum += x.value(i);
-                        }
-                        Some(sum)
-                    })
-                    .collect();
-                Ok(Arc::new(out))
-            }
+            RowScanKind::CumSumLong => running_sum::<Int64Type>(values, rows, i64::wrapping_add),
+            RowScanKind::CumSumReal => running_sum::<Float64Type>(values, rows, |a, b| a + b),
             RowScanKind::RankDense | RowScanKind::RankMin => {
                 let Some(x) = values.first() else {
                     return exec_err!("row_rank needs a value");

@@ -169,10 +169,7 @@ impl Planner<'_> {
         }
         let mut args = vec![kql_parser::ast::Arg {
             name: None,
-            value: kql_parser::ast::Expr::new(
-                kql_parser::ast::ExprKind::Name(kql_parser::ast::Ident::new(INPUT, span)),
-                span,
-            ),
+            value: kql_parser::ast::Expr::name(INPUT, span),
         }];
         args.extend(call.args.iter().cloned());
         let with_input = kql_parser::ast::Call {

@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use datafusion::common::Column;
-use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder};
+use datafusion::functions_window::expr_fn::row_number;
+use datafusion::logical_expr::{
+    Expr, ExprFunctionExt as _, LogicalPlan, LogicalPlanBuilder, SortExpr, cast, lit,
+};
 use kql_functions::{KqlType, TypedExpr};
 use kql_parser::Span;
 
@@ -77,6 +80,71 @@ impl Tabular {
             .build()
             .or_internal(span)?;
         Ok(Tabular { plan, columns })
+    }
+}
+
+impl Tabular {
+    /// This plan with a `row_number()` column `name` (a long) after its columns, numbered within
+    /// `partition` in `order` (without an order, as the rows come).
+    pub(crate) fn with_row_number(
+        &self,
+        name: &str,
+        partition: Vec<Expr>,
+        order: Vec<SortExpr>,
+        span: Span,
+    ) -> PResult<Tabular> {
+        let mut number = row_number().partition_by(partition);
+        if !order.is_empty() {
+            number = number.order_by(order);
+        }
+        let number = number.build().or_internal(span)?.alias(name);
+        let plan = self
+            .builder()
+            .window(vec![number])
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        let mut columns = self.columns.clone();
+        columns.push(KqlColumn::new(name, KqlType::Long));
+        let exprs = columns
+            .iter()
+            .map(|c| {
+                if c.name == name {
+                    cast(column_ref(name), KqlType::Long.to_arrow()).alias(name)
+                } else {
+                    column_ref(&c.name)
+                }
+            })
+            .collect();
+        Tabular {
+            plan,
+            columns: columns.clone(),
+        }
+        .project(exprs, columns, span)
+    }
+
+    /// The first `n` rows of each group of `partition` in `order`.
+    pub(crate) fn first_of_each(
+        &self,
+        n: usize,
+        partition: Vec<Expr>,
+        order: Vec<SortExpr>,
+        span: Span,
+    ) -> PResult<Tabular> {
+        const RANK: &str = "__kql_rank_in_group";
+        let ranked = self.with_row_number(RANK, partition, order, span)?;
+        let plan = ranked
+            .builder()
+            .filter(column_ref(RANK).lt_eq(lit(i64::try_from(n).unwrap_or(i64::MAX))))
+            .or_internal(span)?
+            .build()
+            .or_internal(span)?;
+        let exprs = self.columns.iter().map(|c| column_ref(&c.name)).collect();
+        Tabular {
+            plan,
+            columns: ranked.columns,
+        }
+        .project(exprs, self.columns.clone(), span)
     }
 }
 

@@ -103,6 +103,21 @@ impl Schema {
         }
     }
 
+    /// About the memory the schema holds, without building its text (DataFusion asks after
+    /// every batch).
+    fn bytes(&self) -> usize {
+        self.0
+            .iter()
+            .map(|a| match a {
+                Alternative::Type(t) => t.len() + std::mem::size_of::<Alternative>(),
+                Alternative::Bag(members) => members
+                    .iter()
+                    .map(|(k, s)| k.len() + s.bytes() + std::mem::size_of::<(String, Schema)>())
+                    .sum(),
+            })
+            .sum()
+    }
+
     /// The schema as KQL shows it; `None` when nothing was seen.
     fn to_json(&self) -> Option<Json> {
         let mut alternatives: Vec<Json> = self
@@ -237,7 +252,7 @@ impl Accumulator for SchemaAccumulator {
     }
 
     fn size(&self) -> usize {
-        std::mem::size_of_val(self) + self.schema.to_json().map_or(0, |j| j.text().len())
+        std::mem::size_of_val(self) + self.schema.bytes()
     }
 }
 

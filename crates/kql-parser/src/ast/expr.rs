@@ -17,6 +17,27 @@ impl Expr {
     pub fn new(kind: ExprKind, span: Span) -> Self {
         Self { kind, span }
     }
+
+    /// A reference to `name` (a column, `let` name or parameter), for queries the planner writes
+    /// itself when it rewrites an operator into others.
+    pub fn name(name: impl Into<String>, span: Span) -> Self {
+        Self::new(ExprKind::Name(Ident::new(name, span)), span)
+    }
+
+    /// A call `function(args…)` with positional arguments, for the same use.
+    pub fn call(function: &str, args: Vec<Expr>, span: Span) -> Self {
+        let args = args
+            .into_iter()
+            .map(|value| Arg { name: None, value })
+            .collect();
+        Self::new(
+            ExprKind::Call(Call {
+                name: Ident::new(function, span),
+                args,
+            }),
+            span,
+        )
+    }
 }
 
 /// The kinds of scalar expression.

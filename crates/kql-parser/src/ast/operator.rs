@@ -23,6 +23,28 @@ pub struct NamedExpr {
     pub span: Span,
 }
 
+impl NamedExpr {
+    /// `expr` without a name, spanning the expression.
+    pub fn unnamed(expr: Expr) -> Self {
+        let span = expr.span;
+        Self {
+            names: Vec::new(),
+            expr,
+            span,
+        }
+    }
+
+    /// `name = expr`, spanning the expression.
+    pub fn named(name: impl Into<String>, expr: Expr) -> Self {
+        let span = expr.span;
+        Self {
+            names: vec![Ident::new(name, span)],
+            expr,
+            span,
+        }
+    }
+}
+
 /// `name = value` options of operators: `kind=inner`, `withsource=T`, `hint.strategy=shuffle`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OperatorParam {

@@ -54,33 +54,19 @@ impl Planner<'_> {
                     KqlType::Dynamic,
                 ));
             }
-            // `extract(regex, group, text, typeof(T))`: the capture converted to T.
-            "extract" if call.args.len() == 4 => {
-                let target = &call.args[3].value;
+            // `extract(regex, group, text, typeof(T))`, `percentile_tdigest(d, p, typeof(T))`:
+            // the value without the last argument, converted to T.
+            _ if TYPED_RESULT.contains(&(name, call.args.len())) => {
+                let target = &call.args[call.args.len() - 1].value;
                 let Some(ty) = type_of_arg(target) else {
                     return Err(error(
                         codes::BAD_ARGUMENTS,
-                        "extract()'s fourth argument must be typeof(<type>)",
-                        target.span,
-                    ));
-                };
-                let mut text_call = call.clone();
-                text_call.args.truncate(3);
-                let text = self.call(&text_call, span, input)?;
-                return Ok(TypedExpr::new(text.convert_to(ty), ty));
-            }
-            // `percentile_tdigest(d, p, typeof(T))`: the value converted to T.
-            "percentile_tdigest" if call.args.len() == 3 => {
-                let target = &call.args[2].value;
-                let Some(ty) = type_of_arg(target) else {
-                    return Err(error(
-                        codes::BAD_ARGUMENTS,
-                        "percentile_tdigest()'s third argument must be typeof(<type>)",
+                        format!("{name}()'s last argument must be typeof(<type>)"),
                         target.span,
                     ));
                 };
                 let mut value_call = call.clone();
-                value_call.args.truncate(2);
+                value_call.args.pop();
                 let value = self.call(&value_call, span, input)?;
                 return Ok(TypedExpr::new(value.convert_to(ty), ty));
             }
@@ -224,6 +210,10 @@ impl Planner<'_> {
         Ok(TypedExpr::new(e, first.ty))
     }
 }
+
+/// Functions whose call with this many arguments ends in `typeof(T)`, the type to convert the
+/// value of the call without it to.
+const TYPED_RESULT: &[(&str, usize)] = &[("extract", 4), ("percentile_tdigest", 3)];
 
 /// The type of a `typeof(T)` argument.
 fn type_of_arg(e: &kql_parser::ast::Expr) -> Option<KqlType> {

@@ -17,7 +17,7 @@ use datafusion::optimizer::simplify_expressions::ExprSimplifier;
 use kql_functions::aggregate::{json_of_constant, make_series_fill};
 use kql_functions::{KqlType, TypedExpr};
 use kql_parser::Span;
-use kql_parser::ast::{ExprKind, Ident, MakeSeries, NamedExpr, SeriesRange, Summarize};
+use kql_parser::ast::{ExprKind, MakeSeries, NamedExpr, SeriesRange, Summarize};
 
 use crate::error::{OrInternal, PResult, codes, error};
 use crate::naming::derived_name;
@@ -109,7 +109,7 @@ impl Planner<'_> {
                 let in_range = nanos.clone().gt_eq(lit(s)).and(nanos.lt(lit(e)));
                 let points: Vec<String> = (0..bins)
                     .map(|k| {
-                        let v = ScalarValue::Int64(Some(s + k * st));
+                        let v = ScalarValue::Int64(Some(s.saturating_add(k.saturating_mul(st))));
                         let v = v.cast_to(&axis.ty.to_arrow()).ok();
                         v.and_then(|v| json_of_constant(&v, axis.ty))
                             .unwrap_or_else(|| "null".into())
@@ -192,11 +192,7 @@ impl Planner<'_> {
 
         // The aggregates per (group, bin).
         let mut by = m.by.clone();
-        by.push(NamedExpr {
-            names: Vec::new(),
-            expr: kql_parser::ast::Expr::new(ExprKind::Name(Ident::new(BIN, span)), span),
-            span,
-        });
+        by.push(NamedExpr::unnamed(kql_parser::ast::Expr::name(BIN, span)));
         let summarize = Summarize {
             params: Vec::new(),
             aggregates: m.aggregates.iter().map(|a| a.agg.clone()).collect(),

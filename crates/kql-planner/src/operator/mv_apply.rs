@@ -13,8 +13,7 @@
 //! array, renumbered by `sort` and `top`, gone after `summarize`. An explicit column, because an
 //! order that only lives in the row stream is not something the optimizer keeps. The results come in input-row order, each row's in that order.
 
-use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{Expr, ExprFunctionExt as _, SortExpr};
+use datafusion::logical_expr::{Expr, SortExpr};
 use datafusion::prelude::lit;
 use kql_functions::KqlType;
 use kql_parser::Span;
@@ -47,7 +46,7 @@ impl Planner<'_> {
             ));
         }
         // The input, its rows numbered.
-        let numbered = with_row_number(&input, ROW, Vec::new(), Vec::new(), span)?;
+        let numbered = input.with_row_number(ROW, Vec::new(), Vec::new(), span)?;
 
         // The subtables: the row number, the expanded columns, the item index, and the position
         // (the item index again, or a hidden one when none is asked for).
@@ -59,7 +58,7 @@ impl Planner<'_> {
         if user_index.is_none() {
             params.push(OperatorParam {
                 name: Ident::new("with_itemindex", span),
-                value: kql_parser::ast::Expr::new(ExprKind::Name(Ident::new(SEQ, span)), span),
+                value: kql_parser::ast::Expr::name(SEQ, span),
             });
         }
         let expand = MvExpand {
@@ -163,27 +162,15 @@ impl Planner<'_> {
         passthroughs: usize,
     ) -> PResult<Tabular> {
         let span = op.span;
-        let name = |n: &str| kql_parser::ast::Expr::new(ExprKind::Name(Ident::new(n, span)), span);
-        let keep = |n: &str| NamedExpr {
-            names: Vec::new(),
-            expr: name(n),
-            span,
-        };
+        let name = |n: &str| kql_parser::ast::Expr::name(n, span);
+        let keep = |n: &str| NamedExpr::unnamed(name(n));
         let has_seq = input.column(SEQ).is_some();
         // `take_any(c)` named `c`: a group's value of a column that is the same on all its rows.
-        let carry = |n: &str| NamedExpr {
-            names: vec![Ident::new(n, span)],
-            expr: kql_parser::ast::Expr::new(
-                ExprKind::Call(kql_parser::ast::Call {
-                    name: Ident::new("take_any", span),
-                    args: vec![kql_parser::ast::Arg {
-                        name: None,
-                        value: name(n),
-                    }],
-                }),
-                span,
-            ),
-            span,
+        let carry = |n: &str| {
+            NamedExpr::named(
+                n,
+                kql_parser::ast::Expr::call("take_any", vec![name(n)], span),
+            )
         };
         match &op.kind {
             OperatorKind::Where(_)
@@ -217,18 +204,8 @@ impl Planner<'_> {
                 self.operator(&with_kind(op, OperatorKind::Summarize(s)), input)
             }
             OperatorKind::Count => {
-                let count = kql_parser::ast::Expr::new(
-                    ExprKind::Call(kql_parser::ast::Call {
-                        name: Ident::new("count", span),
-                        args: Vec::new(),
-                    }),
-                    span,
-                );
-                let mut aggregates = vec![NamedExpr {
-                    names: vec![Ident::new("Count", span)],
-                    expr: count,
-                    span,
-                }];
+                let count = kql_parser::ast::Expr::call("count", Vec::new(), span);
+                let mut aggregates = vec![NamedExpr::named("Count", count)];
                 aggregates.extend((0..passthroughs).map(|i| carry(&passthrough(i))));
                 let s = Summarize {
                     params: Vec::new(),
@@ -316,49 +293,6 @@ fn with_kind(op: &Operator, kind: OperatorKind) -> Operator {
     }
 }
 
-/// `input` with a row number column `name` (a long) after its columns, numbered within
-/// `partition` in `order`.
-fn with_row_number(
-    input: &Tabular,
-    name: &str,
-    partition: Vec<Expr>,
-    order: Vec<SortExpr>,
-    span: Span,
-) -> PResult<Tabular> {
-    let mut number = row_number().partition_by(partition);
-    if !order.is_empty() {
-        number = number.order_by(order);
-    }
-    let number = number.build().or_internal(span)?.alias(name);
-    let plan = input
-        .builder()
-        .window(vec![number])
-        .or_internal(span)?
-        .build()
-        .or_internal(span)?;
-    let mut columns = input.columns.clone();
-    columns.push(KqlColumn::new(name, KqlType::Long));
-    let exprs = columns
-        .iter()
-        .map(|c| {
-            if c.name == name {
-                datafusion::logical_expr::cast(
-                    column_ref(name),
-                    datafusion::arrow::datatypes::DataType::Int64,
-                )
-                .alias(name)
-            } else {
-                column_ref(&c.name)
-            }
-        })
-        .collect();
-    Tabular {
-        plan,
-        columns: columns.clone(),
-    }
-    .project(exprs, columns, span)
-}
-
 /// `input` with its position ([`SEQ`]) renumbered within each group in `order` (else as the
 /// rows come), keeping the first `limit` of each group if given.
 fn renumbered(
@@ -368,7 +302,7 @@ fn renumbered(
     span: Span,
 ) -> PResult<Tabular> {
     // The window reads the old position (for ties) before it is replaced.
-    let ranked = with_row_number(input, RANK, vec![column_ref(ROW)], order, span)?;
+    let ranked = input.with_row_number(RANK, vec![column_ref(ROW)], order, span)?;
     let mut columns: Vec<KqlColumn> = input
         .columns
         .iter()

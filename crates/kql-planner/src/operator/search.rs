@@ -77,7 +77,7 @@ impl Planner<'_> {
         let union = Union {
             params: vec![OperatorParam {
                 name: Ident::new("withsource", span),
-                value: name_expr(TABLE_COLUMN, span),
+                value: Expr::name(TABLE_COLUMN, span),
             }],
             tables,
         };
@@ -119,10 +119,6 @@ fn case_sensitive(s: &Search) -> PResult<bool> {
     Ok(sensitive)
 }
 
-fn name_expr(name: &str, span: Span) -> Expr {
-    Expr::new(ExprKind::Name(Ident::new(name, span)), span)
-}
-
 /// A `search` predicate as a `where` predicate over `columns`.
 fn search_predicate(e: &Expr, columns: &[KqlColumn], case_sensitive: bool) -> PResult<Expr> {
     let span = e.span;
@@ -142,16 +138,7 @@ fn search_predicate(e: &Expr, columns: &[KqlColumn], case_sensitive: bool) -> PR
         }
         ExprKind::Call(call) if call.name.name == "not" && call.args.len() == 1 => {
             let inner = search_predicate(&call.args[0].value, columns, case_sensitive)?;
-            Expr::new(
-                ExprKind::Call(Call {
-                    name: call.name.clone(),
-                    args: vec![Arg {
-                        name: None,
-                        value: inner,
-                    }],
-                }),
-                span,
-            )
+            Expr::call("not", vec![inner], span)
         }
         _ => expand_star(e, columns)?,
     })
@@ -284,20 +271,11 @@ fn any_column_has(term: &str, columns: &[KqlColumn], case_sensitive: bool, span:
 /// `false` for no columns.
 fn any_of(columns: &[KqlColumn], span: Span, test: impl Fn(Expr) -> Expr) -> Expr {
     let mut tests = columns.iter().map(|c| {
-        let column = name_expr(&c.name, span);
+        let column = Expr::name(&c.name, span);
         let text = if c.ty == KqlType::String {
             column
         } else {
-            Expr::new(
-                ExprKind::Call(Call {
-                    name: Ident::new("tostring", span),
-                    args: vec![Arg {
-                        name: None,
-                        value: column,
-                    }],
-                }),
-                span,
-            )
+            Expr::call("tostring", vec![column], span)
         };
         test(text)
     });

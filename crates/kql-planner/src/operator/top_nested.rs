@@ -8,11 +8,10 @@
 //! and cut at N. `with others = …` is refused by name.
 
 use datafusion::common::{JoinType, NullEquality};
-use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{Expr, ExprFunctionExt as _, SortExpr, lit};
+use datafusion::logical_expr::{Expr, SortExpr};
 use kql_functions::KqlType;
 use kql_parser::Span;
-use kql_parser::ast::{ExprKind, Ident, NamedExpr, SortOrder, Summarize, TopNestedLevel};
+use kql_parser::ast::{Ident, NamedExpr, SortOrder, Summarize, TopNestedLevel};
 
 use crate::error::{OrInternal, PResult, codes, error};
 use crate::naming::{Namer, derived_name};
@@ -63,14 +62,7 @@ impl Planner<'_> {
         for (k, level) in levels.iter().enumerate() {
             let by = keys[..=k]
                 .iter()
-                .map(|key| NamedExpr {
-                    names: Vec::new(),
-                    expr: kql_parser::ast::Expr::new(
-                        ExprKind::Name(Ident::new(key.clone(), level.of.span)),
-                        level.of.span,
-                    ),
-                    span: level.of.span,
-                })
+                .map(|key| NamedExpr::unnamed(kql_parser::ast::Expr::name(key, level.of.span)))
                 .collect();
             let agg_hidden = format!("__kql_top_nested_agg{k}");
             let aggregate = NamedExpr {
@@ -154,31 +146,7 @@ impl Planner<'_> {
                 let asc = level.order == Some(SortOrder::Asc);
                 let order: Vec<SortExpr> = vec![column_ref(&agg_hidden).sort(asc, !asc)];
                 let partition: Vec<Expr> = keys[..k].iter().map(|k| column_ref(k)).collect();
-                let rank = "__kql_top_nested_rank";
-                let number = row_number()
-                    .partition_by(partition)
-                    .order_by(order)
-                    .build()
-                    .or_internal(span)?
-                    .alias(rank);
-                let plan = current
-                    .builder()
-                    .window(vec![number])
-                    .or_internal(span)?
-                    .filter(column_ref(rank).lt_eq(lit(u64::try_from(n).unwrap_or(u64::MAX))))
-                    .or_internal(span)?
-                    .build()
-                    .or_internal(span)?;
-                let exprs = current
-                    .columns
-                    .iter()
-                    .map(|c| column_ref(&c.name))
-                    .collect();
-                current = Tabular {
-                    plan,
-                    columns: current.columns.clone(),
-                }
-                .project(exprs, current.columns.clone(), span)?;
+                current = current.first_of_each(n, partition, order, span)?;
             }
             kept = Some(current);
         }
