@@ -92,6 +92,10 @@ pub(crate) enum Command {
     Explain {
         /// The query (or --file, or standard input).
         query: Option<String>,
+        /// Also run each statement and show the physical plan with what every operator did:
+        /// rows out, time spent, and for Parquet scans the row groups and pages pruned.
+        #[arg(long)]
+        analyze: bool,
     },
 }
 

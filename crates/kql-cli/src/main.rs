@@ -41,8 +41,9 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let explain = cli.explain || matches!(cli.command, Some(Command::Explain { .. }));
+    let analyze = matches!(cli.command, Some(Command::Explain { analyze: true, .. }));
     let query_arg = match &cli.command {
-        Some(Command::Explain { query }) => query.clone().or(cli.query.clone()),
+        Some(Command::Explain { query, .. }) => query.clone().or(cli.query.clone()),
         None => cli.query.clone(),
     };
     let data_from_stdin = cli
@@ -88,10 +89,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         return repl::run(Arc::new(engine), &cli, settings).await;
     };
     if explain {
-        let plans = engine
-            .explain(&query)
-            .await
-            .map_err(|e| Failure::engine(e, &query))?;
+        let plans = if analyze {
+            engine.explain_analyze(&query).await
+        } else {
+            engine.explain(&query).await
+        }
+        .map_err(|e| Failure::engine(e, &query))?;
         return output::print_text(&plans);
     }
     let (result, timings) = timing::run(&engine, &query)

@@ -75,6 +75,7 @@ impl Engine {
                 "datafusion.execution.parquet.schema_force_view_types",
                 false,
             );
+        let config = with_environment_overrides(config);
         let state = SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
@@ -96,6 +97,9 @@ impl Engine {
             .collect();
         let state = SessionStateBuilder::new_from_existing(state)
             .with_optimizer_rules(rules)
+            .with_physical_optimizer_rule(Arc::new(
+                crate::interleave_row_groups::InterleaveRowGroups::default(),
+            ))
             .build();
         // The planner calls every UDF (including the JSON accessors) directly, so the session
         // needs no function registrations of its own.
@@ -454,6 +458,68 @@ impl Engine {
         }
         Ok(out)
     }
+
+    /// Sets one of DataFusion's settings for the queries that follow, e.g.
+    /// `("datafusion.execution.parquet.pushdown_filters", "true")`: the engine's own choices are
+    /// measured defaults (benches/PERFORMANCE.md), and a workload may do better with others.
+    pub fn set_datafusion_option(&self, key: &str, value: &str) -> Result<(), EngineError> {
+        let state = self.ctx.state_ref();
+        let mut state = state.write();
+        state
+            .config_mut()
+            .options_mut()
+            .set(key, value)
+            .map_err(|e| EngineError::Setting(format!("{key}={value}: {e}")))
+    }
+
+    /// Runs each statement and shows its physical plan with every operator's metrics (rows out,
+    /// time, Parquet row groups and pages pruned): where a query spends its time.
+    pub async fn explain_analyze(&self, text: &str) -> Result<String, EngineError> {
+        use datafusion::physical_plan::display::DisplayableExecutionPlan;
+        let mut out = String::new();
+        for p in self.plan(text)? {
+            let df = DataFrame::new(self.ctx.state(), p.plan);
+            let task = Arc::new(df.task_ctx());
+            let physical = df.create_physical_plan().await?;
+            let started = std::time::Instant::now();
+            let batches = datafusion::physical_plan::collect(physical.clone(), task).await?;
+            let elapsed = started.elapsed();
+            let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+            out.push_str(&format!(
+                "== {}: {rows} rows in {:.2} ms\n{}\n",
+                p.name,
+                elapsed.as_secs_f64() * 1e3,
+                DisplayableExecutionPlan::with_metrics(physical.as_ref()).indent(false)
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// DataFusion settings given as `DATAFUSION_*` environment variables (as `datafusion-cli` reads
+/// them, e.g. `DATAFUSION_EXECUTION_PARQUET_PUSHDOWN_FILTERS=true`) win over the engine's own:
+/// a user can tune a workload, or compare settings, without rebuilding. A variable that does not
+/// parse is ignored with a warning on stderr rather than failing every query.
+fn with_environment_overrides(mut config: SessionConfig) -> SessionConfig {
+    let from_env = match datafusion::config::ConfigOptions::from_env() {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("warning: ignoring DATAFUSION_* settings: {e}");
+            return config;
+        }
+    };
+    for entry in from_env.entries() {
+        let var = entry.key.to_uppercase().replace('.', "_");
+        if std::env::var_os(&var).is_none() {
+            continue;
+        }
+        if let Some(value) = entry.value {
+            if let Err(e) = config.options_mut().set(&entry.key, &value) {
+                eprintln!("warning: ignoring {var}: {e}");
+            }
+        }
+    }
+    config
 }
 
 /// A KQL type by its name (`guid`), as [`crate::output::KQL_TYPE_KEY`] metadata holds it.

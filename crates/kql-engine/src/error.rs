@@ -22,6 +22,8 @@ pub enum EngineError {
     },
     /// A table could not be registered (a name clash, an unsupported column type).
     Register(String),
+    /// A setting does not exist or its value does not parse.
+    Setting(String),
     /// Running the query failed.
     Execution(String),
     /// Writing results failed (a closed pipe, a full disk).
@@ -61,6 +63,7 @@ impl fmt::Display for EngineError {
                 message,
             } => write!(f, "{path}: {message}"),
             EngineError::Register(m) => write!(f, "cannot register table: {m}"),
+            EngineError::Setting(m) => write!(f, "invalid setting: {m}"),
             EngineError::Execution(m) => write!(f, "query failed: {m}"),
             EngineError::Output(e) => write!(f, "cannot write the results: {e}"),
         }

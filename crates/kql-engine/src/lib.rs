@@ -41,6 +41,7 @@ mod catalog;
 mod coerce;
 mod engine;
 mod error;
+mod interleave_row_groups;
 pub mod load;
 pub mod output;
 mod result;
