@@ -84,7 +84,7 @@ impl Engine {
         // column to its own name ("Schema contains qualified field name traces.appId and
         // unqualified field name appId"), which every KQL scan does. It only moves JSON
         // accessors towards the scan, so it is left out.
-        let rules: Vec<_> = state
+        let mut rules: Vec<_> = state
             .optimizers()
             .iter()
             .filter(|r| {
@@ -95,6 +95,7 @@ impl Engine {
             })
             .cloned()
             .collect();
+        rules.push(Arc::new(crate::member_equals_filter::MemberEqualsFilter));
         let state = SessionStateBuilder::new_from_existing(state)
             .with_optimizer_rules(rules)
             .with_physical_optimizer_rule(Arc::new(
@@ -478,17 +479,22 @@ impl Engine {
         use datafusion::physical_plan::display::DisplayableExecutionPlan;
         let mut out = String::new();
         for p in self.plan(text)? {
-            let df = DataFrame::new(self.ctx.state(), p.plan);
-            let task = Arc::new(df.task_ctx());
-            let physical = df.create_physical_plan().await?;
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+            let state = self.ctx.state();
+            let task = Arc::new(datafusion::execution::TaskContext::from(&state));
             let started = std::time::Instant::now();
+            let optimized = state.optimize(&p.plan)?;
+            let optimized_at = std::time::Instant::now();
+            let physical = state.create_physical_plan(&optimized).await?;
+            let planned_at = std::time::Instant::now();
             let batches = datafusion::physical_plan::collect(physical.clone(), task).await?;
-            let elapsed = started.elapsed();
             let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
             out.push_str(&format!(
-                "== {}: {rows} rows in {:.2} ms\n{}\n",
+                "== {}: {rows} rows; optimize {:.2} ms, physical plan {:.2} ms, run {:.2} ms\n{}\n",
                 p.name,
-                elapsed.as_secs_f64() * 1e3,
+                ms(optimized_at - started),
+                ms(planned_at - optimized_at),
+                ms(planned_at.elapsed()),
                 DisplayableExecutionPlan::with_metrics(physical.as_ref()).indent(false)
             ));
         }

@@ -42,6 +42,7 @@ mod coerce;
 mod engine;
 mod error;
 mod interleave_row_groups;
+mod member_equals_filter;
 pub mod load;
 pub mod output;
 mod result;

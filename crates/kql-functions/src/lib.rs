@@ -13,6 +13,7 @@
 
 pub mod aggregate;
 mod error;
+pub mod member_equals;
 mod registry;
 pub mod scalar;
 mod signature;
