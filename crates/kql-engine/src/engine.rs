@@ -101,6 +101,9 @@ impl Engine {
             .with_physical_optimizer_rule(Arc::new(
                 crate::interleave_row_groups::InterleaveRowGroups::default(),
             ))
+            .with_physical_optimizer_rule(Arc::new(
+                crate::identifier_lookup_pushdown::IdentifierLookupPushdown,
+            ))
             .build();
         // The planner calls every UDF (including the JSON accessors) directly, so the session
         // needs no function registrations of its own.

@@ -35,7 +35,10 @@ impl OptimizerRule for MemberEqualsFilter {
         let LogicalPlan::Filter(mut filter) = plan else {
             return Ok(Transformed::no(plan));
         };
-        let predicate = std::mem::replace(&mut filter.predicate, Expr::Literal(ScalarValue::Null, None));
+        let predicate = std::mem::replace(
+            &mut filter.predicate,
+            Expr::Literal(ScalarValue::Null, None),
+        );
         let rewritten = decisive(predicate);
         filter.predicate = rewritten.data;
         Ok(Transformed::new_transformed(

@@ -32,7 +32,10 @@ pub const JSON_TEXT_EQUALS: &str = "kql_json_text_equals";
 pub fn json_text_equals(json: Expr, literal: &str, path: Vec<Expr>) -> Expr {
     static UDF: OnceLock<Arc<ScalarUDF>> = OnceLock::new();
     let udf = UDF.get_or_init(|| Arc::new(ScalarUDF::new_from_impl(JsonTextEquals::new())));
-    let mut args = vec![json, Expr::Literal(ScalarValue::Utf8(Some(literal.into())), None)];
+    let mut args = vec![
+        json,
+        Expr::Literal(ScalarValue::Utf8(Some(literal.into())), None),
+    ];
     args.extend(path);
     udf.call(args)
 }
@@ -102,7 +105,9 @@ impl ScalarUDFImpl for JsonTextEquals {
         }
         let result: ArrayRef = Arc::new(BooleanArray::new(keep.finish(), None));
         if scalar {
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?))
+            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+                &result, 0,
+            )?))
         } else {
             Ok(ColumnarValue::Array(result))
         }
@@ -113,9 +118,8 @@ impl ScalarUDFImpl for JsonTextEquals {
 /// backslash. Text in an array type without a byte search here (dictionaries) is all kept.
 fn candidates(json: &ArrayRef, literal: &[u8]) -> Vec<u32> {
     let finder = memchr::memmem::Finder::new(literal);
-    let may_match = |bytes: &[u8]| {
-        finder.find(bytes).is_some() || memchr::memchr(b'\\', bytes).is_some()
-    };
+    let may_match =
+        |bytes: &[u8]| finder.find(bytes).is_some() || memchr::memchr(b'\\', bytes).is_some();
     let rows = json.len();
     let picked = |test: &dyn Fn(usize) -> bool| -> Vec<u32> {
         (0..rows)
@@ -162,7 +166,11 @@ mod tests {
                     ColumnarValue::Scalar(ScalarValue::Utf8(Some(literal.into()))),
                     key.clone(),
                 ],
-                arg_fields: vec![Arc::clone(&field), Arc::clone(&key_field), Arc::clone(&key_field)],
+                arg_fields: vec![
+                    Arc::clone(&field),
+                    Arc::clone(&key_field),
+                    Arc::clone(&key_field),
+                ],
                 number_rows: n,
                 return_field: Arc::new(Field::new("r", DataType::Boolean, true)),
                 config_options: Arc::clone(&config),
