@@ -168,6 +168,30 @@ fn explain_prints_the_plans() {
 }
 
 #[test]
+fn explain_analyze_runs_the_query_and_shows_each_operators_metrics() {
+    let out = stdout(&[
+        "explain",
+        "--analyze",
+        "traces | where severityLevel > 2 | count",
+    ]);
+    assert!(out.contains("== PrimaryResult: 1 rows; optimize "), "{out}");
+    assert!(out.contains("FilterExec"), "{out}");
+    assert!(out.contains("metrics=[output_rows="), "{out}");
+}
+
+#[test]
+fn datafusion_settings_come_from_the_environment() {
+    kql()
+        .env("DATAFUSION_EXECUTION_BATCH_SIZE", "not a number")
+        .args(["print 1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: ignoring DATAFUSION_* settings",
+        ));
+}
+
+#[test]
 fn timing_goes_to_stderr() {
     let out = kql()
         .args(["--timing", "-o", "csv", "print 1; print 2"])

@@ -295,6 +295,14 @@ impl Engine {
                     | DataType::FixedSizeList(..)
             )
         });
+        let null_free = if nested {
+            Default::default()
+        } else {
+            crate::parquet_nulls::null_free_columns(paths)
+        };
+        let may_be_null = |f: &datafusion::arrow::datatypes::Field| {
+            f.is_nullable() && !null_free.contains(f.name())
+        };
         let mut columns: Vec<KqlColumn> = Vec::new();
         let mut exprs: Vec<Expr> = Vec::new();
         let mut used = vec![false; file_schema.fields().len()];
@@ -313,7 +321,8 @@ impl Engine {
             let expr = match found {
                 Some(i) if !used[i] => {
                     used[i] = true;
-                    read_column(file_schema.field(i), c.ty, nested)
+                    let field = file_schema.field(i);
+                    read_column(field, c.ty, nested, may_be_null(field))
                 }
                 _ if c.ty == KqlType::String => lit(""),
                 _ => lit(ScalarValue::try_from(&want)?),
@@ -339,7 +348,7 @@ impl Engine {
                 .and_then(|name| kql_type_named(name))
                 .filter(|ty| ty.to_arrow() == found.to_arrow())
                 .unwrap_or(found);
-            exprs.push(read_column(field, ty, nested).alias(field.name()));
+            exprs.push(read_column(field, ty, nested, may_be_null(field)).alias(field.name()));
             columns.push(KqlColumn::new(field.name().clone(), ty));
         }
         let df = df.select(exprs).map_err(load_error)?;
@@ -550,12 +559,14 @@ fn kql_type_named(name: &str) -> Option<KqlType> {
 }
 
 /// A Parquet column as a KQL column reads it: cast to the canonical Arrow type of `ty`, a null
-/// string as `""` (KQL strings have no null). Files with nested columns are read whole and
-/// converted by [`crate::coerce`] instead.
+/// string as `""` (KQL strings have no null) unless the files hold none
+/// ([`crate::parquet_nulls`]). Files with nested columns are read whole and converted by
+/// [`crate::coerce`] instead.
 fn read_column(
     field: &datafusion::arrow::datatypes::Field,
     ty: KqlType,
     nested: bool,
+    may_be_null: bool,
 ) -> datafusion::logical_expr::Expr {
     use datafusion::logical_expr::{cast, ident, lit};
     let e = ident(field.name());
@@ -568,7 +579,7 @@ fn read_column(
     } else {
         cast(e, want)
     };
-    if ty == KqlType::String && field.is_nullable() {
+    if ty == KqlType::String && may_be_null {
         datafusion::functions::expr_fn::coalesce(vec![e, lit("")])
     } else {
         e

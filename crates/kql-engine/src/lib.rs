@@ -46,6 +46,7 @@ mod interleave_row_groups;
 pub mod load;
 mod member_equals_filter;
 pub mod output;
+mod parquet_nulls;
 mod result;
 mod shred;
 

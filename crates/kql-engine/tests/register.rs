@@ -231,6 +231,54 @@ fn a_lookup_by_identifier_filters_parquet_rows_while_decoding() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A nullable Parquet string column is read as `coalesce(column, "")` only when the footers count
+/// a null in it: a column without nulls is read as it is, so filters on it reach the scan plain.
+#[test]
+fn parquet_strings_are_coalesced_only_where_the_files_hold_nulls() {
+    use datafusion::arrow::array::StringArray;
+    use datafusion::parquet::arrow::ArrowWriter;
+
+    let dir = temp_dir("nulls");
+    let path = dir.join("T.parquet");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("full", DataType::Utf8, true),
+        Field::new("holey", DataType::Utf8, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(StringArray::from(vec![Some("a"), Some("b"), Some("")])),
+            Arc::new(StringArray::from(vec![Some("x"), None, Some("")])),
+        ],
+    )
+    .unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let engine = Engine::new();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(engine.register_parquet_files("T", std::slice::from_ref(&path), None))
+        .unwrap();
+    // The null reads as "": two empty strings, and no null string.
+    assert_eq!(count(&engine, "T | where holey == '' | count"), 2);
+    assert_eq!(count(&engine, "T | where isnull(holey) | count"), 0);
+    assert_eq!(count(&engine, "T | where full == 'b' | count"), 1);
+    let plans = runtime
+        .block_on(engine.explain("T | where full == 'b' and holey == 'x'"))
+        .unwrap();
+    let physical = plans.split("physical plan").last().unwrap();
+    assert!(physical.contains("full@0 = b"), "{physical}");
+    assert!(
+        physical.contains("CASE WHEN holey@1 IS NOT NULL"),
+        "{physical}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn csv_files_with_a_header_row() {
     let dir = temp_dir("csv");
