@@ -67,6 +67,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             .unwrap_or_else(|| EngineOptions::default().threads),
         now_nanos,
     });
+    for warning in engine.setting_warnings() {
+        eprintln!("warning: {warning}");
+    }
     let settings = data::LoadSettings {
         skip_bad_rows: cli.skip_bad_rows,
         progress: std::io::stderr().is_terminal(),

@@ -44,6 +44,7 @@ pub struct Engine {
     tables: Tables,
     registry: Arc<Registry>,
     options: EngineOptions,
+    setting_warnings: Vec<String>,
 }
 
 impl Default for Engine {
@@ -75,7 +76,7 @@ impl Engine {
                 "datafusion.execution.parquet.schema_force_view_types",
                 false,
             );
-        let config = with_environment_overrides(config);
+        let (config, setting_warnings) = with_environment_overrides(config);
         let state = SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
@@ -113,6 +114,7 @@ impl Engine {
             tables: Tables::default(),
             registry: Arc::new(Registry::new()),
             options,
+            setting_warnings,
         }
     }
 
@@ -472,6 +474,12 @@ impl Engine {
         Ok(out)
     }
 
+    /// `DATAFUSION_*` environment variables that were left out because they do not parse (the
+    /// engine does not print; a program shows these as it sees fit).
+    pub fn setting_warnings(&self) -> &[String] {
+        &self.setting_warnings
+    }
+
     /// Sets one of DataFusion's settings for the queries that follow, e.g.
     /// `("datafusion.execution.parquet.pushdown_filters", "true")`: the engine's own choices are
     /// measured defaults (benches/PERFORMANCE.md), and a workload may do better with others.
@@ -517,27 +525,25 @@ impl Engine {
 /// DataFusion settings given as `DATAFUSION_*` environment variables (as `datafusion-cli` reads
 /// them, e.g. `DATAFUSION_EXECUTION_PARQUET_PUSHDOWN_FILTERS=true`) win over the engine's own:
 /// a user can tune a workload, or compare settings, without rebuilding. A variable that does not
-/// parse is ignored with a warning on stderr rather than failing every query.
-fn with_environment_overrides(mut config: SessionConfig) -> SessionConfig {
+/// parse is left out, and said in the returned warnings rather than failing every query.
+fn with_environment_overrides(mut config: SessionConfig) -> (SessionConfig, Vec<String>) {
     let from_env = match datafusion::config::ConfigOptions::from_env() {
         Ok(options) => options,
-        Err(e) => {
-            eprintln!("warning: ignoring DATAFUSION_* settings: {e}");
-            return config;
-        }
+        Err(e) => return (config, vec![format!("ignoring DATAFUSION_* settings: {e}")]),
     };
+    let mut warnings = Vec::new();
     for entry in from_env.entries() {
         let var = entry.key.to_uppercase().replace('.', "_");
         if std::env::var_os(&var).is_none() {
             continue;
         }
-        if let Some(value) = entry.value {
-            if let Err(e) = config.options_mut().set(&entry.key, &value) {
-                eprintln!("warning: ignoring {var}: {e}");
-            }
+        if let Some(value) = entry.value
+            && let Err(e) = config.options_mut().set(&entry.key, &value)
+        {
+            warnings.push(format!("ignoring {var}: {e}"));
         }
     }
-    config
+    (config, warnings)
 }
 
 /// A KQL type by its name (`guid`), as [`crate::output::KQL_TYPE_KEY`] metadata holds it.

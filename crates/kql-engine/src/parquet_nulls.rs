@@ -124,7 +124,7 @@ mod tests {
             HashSet::from(["a".to_string()])
         );
         write(&dir.join("part/two.parquet"), vec![None], vec![Some("z")]);
-        assert!(null_free_columns(&[dir.clone()]).is_empty());
+        assert!(null_free_columns(std::slice::from_ref(&dir)).is_empty());
         assert!(null_free_columns(&[dir.join("missing.parquet")]).is_empty());
         std::fs::remove_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
     }
