@@ -273,10 +273,34 @@ pub fn format_datetime(ticks: i64) -> String {
     let Some(dt) = ticks_to_naive(ticks) else {
         return format!("<datetime out of range: {ticks} ticks>");
     };
-    let mut out = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let mut out = String::with_capacity(28);
+    push_seconds(&mut out, &dt);
     push_fraction(&mut out, ticks.rem_euclid(TICKS_PER_SECOND));
     out.push('Z');
     out
+}
+
+/// `yyyy-MM-ddTHH:mm:ss`, written from the fields: chrono's `format` parses its pattern at every
+/// call, which was most of the cost of printing a datetime column.
+fn push_seconds(out: &mut String, dt: &NaiveDateTime) {
+    use chrono::Datelike;
+    use std::fmt::Write;
+    if !(0..=9999).contains(&dt.year()) {
+        // chrono's signed, widened years (`+10000`, `-0001`).
+        let _ = write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%S"));
+        return;
+    }
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    );
 }
 
 fn push_fraction(out: &mut String, sub_second_ticks: i64) {
@@ -293,11 +317,10 @@ pub fn format_datetime_full(ticks: i64) -> String {
     let Some(dt) = ticks_to_naive(ticks) else {
         return format!("<datetime out of range: {ticks} ticks>");
     };
-    format!(
-        "{}.{:07}Z",
-        dt.format("%Y-%m-%dT%H:%M:%S"),
-        ticks.rem_euclid(TICKS_PER_SECOND)
-    )
+    let mut out = String::with_capacity(28);
+    push_seconds(&mut out, &dt);
+    out.push_str(&format!(".{:07}Z", ticks.rem_euclid(TICKS_PER_SECOND)));
+    out
 }
 
 /// A timespan as KQL prints it: `[-][d.]hh:mm:ss[.fffffff]` (fraction only when not zero).
@@ -511,6 +534,22 @@ mod tests {
         assert_eq!(
             format_datetime_full(TICKS_PER_SECOND + 5_000_000),
             "1970-01-01T00:00:01.5000000Z"
+        );
+    }
+
+    #[test]
+    fn datetime_text_pads_each_field_and_widens_years_past_9999() {
+        assert_eq!(dt("0001-01-01"), "0001-01-01T00:00:00Z");
+        assert_eq!(
+            dt("9999-12-31 23:59:59.9999999"),
+            "9999-12-31T23:59:59.9999999Z"
+        );
+        assert_eq!(dt("2024-03-05 07:08:09.01"), "2024-03-05T07:08:09.01Z");
+        let year_10000 = 253_402_300_800 * TICKS_PER_SECOND;
+        assert_eq!(format_datetime(year_10000), "+10000-01-01T00:00:00Z");
+        assert_eq!(
+            format_datetime_full(-62_135_596_800 * TICKS_PER_SECOND - 1),
+            "0000-12-31T23:59:59.9999999Z"
         );
     }
 
