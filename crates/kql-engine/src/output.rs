@@ -82,6 +82,12 @@ pub(crate) fn real_text(v: f64) -> String {
 /// JSON text without the whitespace between tokens, keys in their order.
 pub(crate) fn compact_json(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
+    // Most stored values have no whitespace at all: a SIMD search settles them.
+    if memchr::memchr3(b' ', b'\n', b'\r', bytes).is_none()
+        && memchr::memchr(b'\t', bytes).is_none()
+    {
+        return Cow::Borrowed(text);
+    }
     let mut in_string = false;
     let mut escaped = false;
     let needs = bytes.iter().any(|&b| {
