@@ -413,6 +413,39 @@ fn a_bad_line_fails_the_load_with_file_and_line() {
 }
 
 #[test]
+fn a_line_that_is_not_utf8_is_a_bad_row_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"{\"a\":1}\r\n\n{\"a\":\"".to_vec();
+    bytes.extend_from_slice(&[0xff]);
+    bytes.extend_from_slice(b"\"}\n{\"a\":4}\n");
+    std::fs::write(dir.path().join("bytes.jsonl"), bytes).unwrap();
+    kql()
+        .current_dir(dir.path())
+        .args(["--data", "bytes.jsonl", "bytes | count"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: bytes.jsonl:3: invalid UTF-8",
+        ));
+    kql()
+        .current_dir(dir.path())
+        .args([
+            "--skip-bad-rows",
+            "--data",
+            "bytes.jsonl",
+            "-o",
+            "csv",
+            "bytes | summarize n = count(), s = sum(a)",
+        ])
+        .assert()
+        .success()
+        .stdout("n,s\r\n2,5\r\n")
+        .stderr(predicate::str::starts_with(
+            "1 bad row skipped in bytes.jsonl (line 3: invalid UTF-8",
+        ));
+}
+
+#[test]
 fn skip_bad_rows_reports_what_it_skipped() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -391,6 +391,46 @@ fn a_bad_json_line_fails_the_load_with_its_line_or_is_counted_when_skipped() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A line that is not UTF-8 is a bad row like any other: the load stops at its line, or skips
+/// and counts it; blank lines and CRLF line ends are not rows.
+#[test]
+fn a_line_that_is_not_utf8_is_reported_with_its_line() {
+    let dir = temp_dir("utf8");
+    let path = dir.join("bytes.jsonl");
+    let mut text = b"{\"n\":1}\r\n\n   \n{\"n\":2}\n{\"n\":\"".to_vec();
+    text.extend_from_slice(&[0xff, 0xfe]);
+    text.extend_from_slice(b"\"}\n{\"n\":4}");
+    std::fs::write(&path, text).unwrap();
+    let engine = Engine::new();
+    let schema = Some(vec![kql_engine::KqlColumn::new("n", KqlType::Long)]);
+    let strict = JsonLinesOptions {
+        schema: schema.clone(),
+        ..Default::default()
+    };
+    let err = engine
+        .register_json_lines("T", &path, &strict)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(":5: invalid UTF-8"), "{err}");
+    let lenient = JsonLinesOptions {
+        schema,
+        skip_bad_rows: true,
+        ..Default::default()
+    };
+    let report = engine.register_json_lines("T", &path, &lenient).unwrap();
+    assert_eq!((report.rows, report.skipped), (3, 1));
+    assert_eq!(report.first_errors[0].0, 5);
+    assert_eq!(count(&engine, "T | summarize sum(n)"), 7);
+    // Without a schema too: the inference passes over the line, the load counts it.
+    let inferred = JsonLinesOptions {
+        skip_bad_rows: true,
+        ..Default::default()
+    };
+    let report = engine.register_json_lines("U", &path, &inferred).unwrap();
+    assert_eq!((report.rows, report.skipped), (3, 1));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn explain_shows_the_canonical_query_and_every_plan() {
     let engine = Engine::new();

@@ -132,11 +132,13 @@ enum Pos {
     Record(usize),
 }
 
-/// Lines (or records) of one source, in one buffer.
+/// Lines (or records) of one source, in one buffer. The bytes are read straight into it and
+/// checked for UTF-8 by the worker that parses them, so the single reader thread only splits
+/// lines.
 struct Chunk {
     seq: usize,
     source: usize,
-    text: String,
+    text: Vec<u8>,
     rows: Vec<(Pos, Range<usize>)>,
 }
 
@@ -390,28 +392,30 @@ fn read_chunks(
         let mut chunk = new_chunk(seq, index);
         let mut line_no = 0usize;
         let mut first_row = true;
-        let mut buf = Vec::with_capacity(4096);
         loop {
-            buf.clear();
+            let start = chunk.text.len();
             let n = reader
-                .read_until(b'\n', &mut buf)
+                .read_until(b'\n', &mut chunk.text)
                 .map_err(|e| read_error(line_no + 1, e))?;
             if n == 0 {
                 break;
             }
             line_no += 1;
-            let mut line: &[u8] = &buf;
-            while let [rest @ .., b'\n' | b'\r'] = line {
-                line = rest;
+            while chunk.text.len() > start && matches!(chunk.text.last(), Some(b'\n' | b'\r')) {
+                chunk.text.pop();
             }
-            if line.iter().all(u8::is_ascii_whitespace) {
+            if chunk.text[start..].iter().all(u8::is_ascii_whitespace) {
+                chunk.text.truncate(start);
                 continue;
             }
-            let start = chunk.text.len();
-            match std::str::from_utf8(line) {
-                Ok(text) if first_row && is_document_start(text) => {
+            if first_row {
+                first_row = false;
+                let first = std::str::from_utf8(&chunk.text[start..]).ok();
+                if let Some(text) = first.filter(|t| is_document_start(t)) {
                     // Not one object per line (a pretty-printed `{"records": …}`, an array of
                     // rows): read whole.
+                    let text = text.to_string();
+                    chunk.text.truncate(start);
                     let mut rest = String::new();
                     reader
                         .read_to_string(&mut rest)
@@ -419,7 +423,7 @@ fn read_chunks(
                     let records = document_records(&format!("{text}\n{rest}"), source)?;
                     for (i, r) in records.iter().enumerate() {
                         let start = chunk.text.len();
-                        chunk.text.push_str(r);
+                        chunk.text.extend_from_slice(r.as_bytes());
                         chunk
                             .rows
                             .push((Pos::Record(i + 1), start..chunk.text.len()));
@@ -429,14 +433,8 @@ fn read_chunks(
                     }
                     break;
                 }
-                Ok(text) => chunk.text.push_str(text),
-                // A bad line becomes a row that the worker reports (or skips).
-                Err(e) => {
-                    chunk.text.push('\u{0}');
-                    chunk.text.push_str(&format!("invalid UTF-8: {e}"));
-                }
             }
-            first_row = false;
+            // A line that is not UTF-8 becomes a row that the worker reports (or skips).
             chunk
                 .rows
                 .push((Pos::Line(line_no), start..chunk.text.len()));
@@ -455,7 +453,7 @@ fn new_chunk(seq: usize, source: usize) -> Chunk {
     Chunk {
         seq,
         source,
-        text: String::with_capacity(1 << 20),
+        text: Vec::with_capacity(1 << 20),
         rows: Vec::with_capacity(CHUNK_LINES),
     }
 }
@@ -521,14 +519,16 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
     let mut unknown: Vec<(String, usize, Pos)> = Vec::new();
     let mut hints: Vec<usize> = Vec::new();
     for (pos, range) in &chunk.rows {
-        let text = &chunk.text[range.clone()];
-        if let Some(rest) = text.strip_prefix('\u{0}') {
-            bad.push((chunk.source, *pos, rest.to_string()));
-            if !skip {
-                break;
+        let text = match std::str::from_utf8(&chunk.text[range.clone()]) {
+            Ok(text) => text,
+            Err(e) => {
+                bad.push((chunk.source, *pos, format!("invalid UTF-8: {e}")));
+                if !skip {
+                    break;
+                }
+                continue;
             }
-            continue;
-        }
+        };
         let before = (count, cells.len());
         let result = rows_of(text, |fields| {
             let row = cells.len();

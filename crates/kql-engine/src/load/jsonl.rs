@@ -82,13 +82,22 @@ pub fn read_json_lines(
     let mut report = LoadReport::default();
     let mut batches = Vec::new();
     let mut rows: Vec<Vec<Cell<'static>>> = Vec::with_capacity(BATCH_ROWS);
-    for (n, line) in open(path)?.lines().enumerate() {
+    // Lines as bytes: a line that is not UTF-8 is a bad row (skipped and counted when asked),
+    // not the end of the file.
+    for (n, line) in open(path)?.split(b'\n').enumerate() {
         let line_no = n + 1;
-        let line = line.map_err(|e| load_error(Some(line_no), e.to_string()))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_row(&line, &columns, &index) {
+        let bytes = line.map_err(|e| load_error(Some(line_no), e.to_string()))?;
+        let parsed = match std::str::from_utf8(&bytes) {
+            Ok(line) => {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                if line.trim().is_empty() {
+                    continue;
+                }
+                parse_row(line, &columns, &index)
+            }
+            Err(e) => Err(format!("invalid UTF-8: {e}")),
+        };
+        match parsed {
             Ok(cells) => rows.push(cells.into_iter().map(Cell::into_owned).collect()),
             Err(message) if options.skip_bad_rows => {
                 report.skipped += 1;
@@ -364,12 +373,16 @@ fn build_batch_with<'c, 'a: 'c>(
 fn infer(reader: Box<dyn BufRead>, rows: usize, path: &str) -> Result<Vec<KqlColumn>, EngineError> {
     let mut order: Vec<String> = Vec::new();
     let mut types: HashMap<String, Option<KqlType>> = HashMap::new();
-    for (n, line) in reader.lines().enumerate().take(rows) {
-        let line = line.map_err(|e| EngineError::Load {
+    for (n, line) in reader.split(b'\n').enumerate().take(rows) {
+        let bytes = line.map_err(|e| EngineError::Load {
             path: path.into(),
             line: Some(n + 1),
             message: e.to_string(),
         })?;
+        // A line that is not UTF-8 tells nothing of the columns; the load reports it.
+        let Ok(line) = String::from_utf8(bytes) else {
+            continue;
+        };
         if line.trim().is_empty() {
             continue;
         }
