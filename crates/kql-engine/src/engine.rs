@@ -505,7 +505,11 @@ impl Engine {
             let started = std::time::Instant::now();
             let optimized = state.optimize(&p.plan)?;
             let optimized_at = std::time::Instant::now();
-            let physical = state.create_physical_plan(&optimized).await?;
+            // Not `state.create_physical_plan`, which would optimize again.
+            let physical = state
+                .query_planner()
+                .create_physical_plan(&optimized, &state)
+                .await?;
             let planned_at = std::time::Instant::now();
             let batches = datafusion::physical_plan::collect(physical.clone(), task).await?;
             let rows: usize = batches.iter().map(|b| b.num_rows()).sum();

@@ -92,7 +92,7 @@ impl InterleaveRowGroups {
                     && f.extensions.is_empty()
             })
         });
-        if !single_file_in_ranges {
+        if !single_file_in_ranges || !ranges_are_disjoint(config) {
             return None;
         }
         let row_groups = self.row_group_count(first)?;
@@ -145,4 +145,17 @@ impl InterleaveRowGroups {
         known.insert(version, count);
         Some(count)
     }
+}
+
+/// Whether the scan's byte ranges do not overlap: a file listed twice (a table of a file and of
+/// its own folder) is read twice, and dealing its row groups once would lose the second copy.
+fn ranges_are_disjoint(config: &FileScanConfig) -> bool {
+    let mut ranges: Vec<(i64, i64)> = config
+        .file_groups
+        .iter()
+        .flat_map(|g| g.files().iter())
+        .filter_map(|f| f.range.as_ref().map(|r| (r.start, r.end)))
+        .collect();
+    ranges.sort_unstable();
+    ranges.windows(2).all(|w| w[0].1 <= w[1].0)
 }

@@ -97,7 +97,9 @@ fn member_equals(member: &Expr, literal: &Expr) -> Option<Expr> {
         return None;
     };
     let (json, path) = f.args.split_first()?;
-    if text.is_empty() || path.is_empty() {
+    // A path taken from a column (`d[k]`) pairs row by row with the JSON, which the predicate's
+    // subset of rows would break: only constant paths.
+    if text.is_empty() || path.is_empty() || !path.iter().all(|p| matches!(p, Expr::Literal(..))) {
         return None;
     }
     Some(json_text_equals(json.clone(), text, path.to_vec()))

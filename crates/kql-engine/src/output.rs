@@ -84,7 +84,7 @@ pub(crate) fn compact_json(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     // Most stored values have no whitespace at all: a SIMD search settles them.
     if memchr::memchr3(b' ', b'\n', b'\r', bytes).is_none()
-        && memchr::memchr(b'\t', bytes).is_none()
+        && memchr::memchr2(b'\t', b'\x0c', bytes).is_none()
     {
         return Cow::Borrowed(text);
     }
@@ -223,6 +223,12 @@ mod tests {
         );
         assert!(matches!(compact_json(r#"{"a":1}"#), Cow::Borrowed(_)));
         assert_eq!(compact_json(r#"{"a\" ": 1}"#), r#"{"a\" ":1}"#);
+        for space in ["\t", "\n", "\r", "\x0c"] {
+            assert_eq!(
+                compact_json(&format!("{{\"a\":1,{space}\"b\":2}}")),
+                r#"{"a":1,"b":2}"#
+            );
+        }
     }
 
     #[test]
