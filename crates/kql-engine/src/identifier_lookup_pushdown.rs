@@ -17,10 +17,9 @@
 use std::sync::Arc;
 
 use datafusion::common::ScalarValue;
-use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use datafusion::config::ConfigOptions;
-use datafusion::datasource::physical_plan::{FileScanConfig, FileSource as _, ParquetSource};
-use datafusion::datasource::source::DataSourceExec;
+use datafusion::datasource::physical_plan::FileSource as _;
 use datafusion::error::Result;
 use datafusion::logical_expr::Operator;
 use datafusion::physical_expr::expressions::{
@@ -30,6 +29,8 @@ use datafusion::physical_expr::{PhysicalExpr, ScalarFunctionExpr, split_conjunct
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
 use kql_functions::member_equals::JSON_TEXT_EQUALS;
+
+use crate::parquet_scans::rewrite_parquet_scans;
 
 /// The shortest string literal an equality is taken to look up an identifier by.
 const IDENTIFIER_CHARS: usize = 16;
@@ -47,26 +48,15 @@ impl PhysicalOptimizerRule for IdentifierLookupPushdown {
         if config.execution.parquet.pushdown_filters {
             return Ok(plan);
         }
-        plan.transform_up(|node| {
-            let Some(exec) = node.downcast_ref::<DataSourceExec>() else {
-                return Ok(Transformed::no(node));
-            };
-            let Some((scan, source)) = exec.downcast_to_file_source::<ParquetSource>() else {
-                return Ok(Transformed::no(node));
-            };
-            let Some(predicate) = source.filter() else {
-                return Ok(Transformed::no(node));
-            };
+        rewrite_parquet_scans(plan, |scan, source| {
+            let predicate = source.filter()?;
             if !looks_up_identifier(&predicate) || has_dynamic_filter(&predicate) {
-                return Ok(Transformed::no(node));
+                return None;
             }
-            let mut scan: FileScanConfig = scan.clone();
+            let mut scan = scan.clone();
             scan.file_source = Arc::new(source.clone().with_pushdown_filters(true));
-            Ok(Transformed::yes(Arc::new(
-                exec.clone().with_data_source(Arc::new(scan)),
-            )))
+            Some(scan)
         })
-        .map(|t| t.data)
     }
 
     fn name(&self) -> &str {

@@ -15,15 +15,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::config::ConfigOptions;
 use datafusion::datasource::physical_plan::parquet::{ParquetAccessPlan, RowGroupAccess};
-use datafusion::datasource::physical_plan::{FileGroup, FileScanConfig, ParquetSource};
-use datafusion::datasource::source::DataSourceExec;
+use datafusion::datasource::physical_plan::{FileGroup, FileScanConfig};
 use datafusion::error::Result;
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
+
+use crate::parquet_scans::rewrite_parquet_scans;
 
 /// Deals row groups of single-file Parquet scans to partitions in turn (see the module docs).
 #[derive(Debug, Default)]
@@ -46,25 +46,11 @@ impl PhysicalOptimizerRule for InterleaveRowGroups {
         plan: Arc<dyn ExecutionPlan>,
         _config: &ConfigOptions,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        plan.transform_up(|node| {
-            let Some(exec) = node.downcast_ref::<DataSourceExec>() else {
-                return Ok(Transformed::no(node));
-            };
-            match exec.downcast_to_file_source::<ParquetSource>() {
-                Some((config, _)) => match self.interleaved(config) {
-                    Some(config) => Ok(Transformed::yes(Arc::new(
-                        exec.clone().with_data_source(Arc::new(config)),
-                    ))),
-                    None => Ok(Transformed::no(node)),
-                },
-                None => Ok(Transformed::no(node)),
-            }
-        })
-        .map(|t| t.data)
+        rewrite_parquet_scans(plan, |config, _| self.interleaved(config))
     }
 
     fn name(&self) -> &str {
-        "interleave_row_groups"
+        "kql_interleave_row_groups"
     }
 
     fn schema_check(&self) -> bool {

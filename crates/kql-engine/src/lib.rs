@@ -47,6 +47,7 @@ pub mod load;
 mod member_equals_filter;
 pub mod output;
 mod parquet_nulls;
+mod parquet_scans;
 mod result;
 mod shred;
 

@@ -317,9 +317,11 @@ pub fn format_datetime_full(ticks: i64) -> String {
     let Some(dt) = ticks_to_naive(ticks) else {
         return format!("<datetime out of range: {ticks} ticks>");
     };
+    use std::fmt::Write;
     let mut out = String::with_capacity(28);
     push_seconds(&mut out, &dt);
-    out.push_str(&format!(".{:07}Z", ticks.rem_euclid(TICKS_PER_SECOND)));
+    // Writing to a String cannot fail.
+    let _ = write!(out, ".{:07}Z", ticks.rem_euclid(TICKS_PER_SECOND));
     out
 }
 

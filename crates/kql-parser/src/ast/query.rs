@@ -14,6 +14,17 @@ pub struct Query {
     pub span: Span,
 }
 
+impl Query {
+    /// A query that is its source alone (`T`), spanning the source's text.
+    pub fn of_source(kind: SourceKind, span: Span) -> Self {
+        Self {
+            source: Source { kind, span },
+            operators: Vec::new(),
+            span,
+        }
+    }
+}
+
 /// The start of a tabular expression.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Source {

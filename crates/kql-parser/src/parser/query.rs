@@ -488,14 +488,7 @@ fn union_item(i: Input<'_>) -> PResult<'_, Query> {
         (rest, SourceKind::Table(Ident::new(pattern, span)))
     };
     let span = span_from(start, &rest);
-    Ok((
-        rest,
-        Query {
-            source: Source { kind, span },
-            operators: Vec::new(),
-            span,
-        },
-    ))
+    Ok((rest, Query::of_source(kind, span)))
 }
 
 /// `externaldata ( column_decls ) [ uri, … ] [with ( params )]`, after the keyword.

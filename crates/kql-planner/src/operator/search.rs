@@ -14,7 +14,7 @@ use kql_functions::KqlType;
 use kql_parser::Span;
 use kql_parser::ast::{
     Arg, BinaryOp, Call, Expr, ExprKind, Ident, Literal, Operator, OperatorKind, OperatorParam,
-    Query, Search, Source, SourceKind, Union,
+    Query, Search, SourceKind, Union,
 };
 
 use crate::error::{PResult, codes, error};
@@ -64,14 +64,7 @@ impl Planner<'_> {
             .into_iter()
             .map(|name| {
                 let span = name.span;
-                Query {
-                    source: Source {
-                        kind: SourceKind::Table(name),
-                        span,
-                    },
-                    operators: Vec::new(),
-                    span,
-                }
+                Query::of_source(SourceKind::Table(name), span)
             })
             .collect();
         let union = Union {

@@ -1,7 +1,7 @@
 //! `join` and `lookup`.
 
 use super::{comma_list, params};
-use crate::ast::{Join, OperatorKind, Query, Source, SourceKind};
+use crate::ast::{Join, OperatorKind, Query, SourceKind};
 use crate::parser::expr::expect_expr;
 use crate::parser::ident::ident;
 use crate::parser::input::{
@@ -60,15 +60,5 @@ fn join_right<'a>(i: Input<'a>, op: &str) -> PResult<'a, Query> {
     }
     let (i, name) = expect(i, what, ident)?;
     let span = name.span;
-    Ok((
-        i,
-        Query {
-            source: Source {
-                kind: SourceKind::Table(name),
-                span,
-            },
-            operators: Vec::new(),
-            span,
-        },
-    ))
+    Ok((i, Query::of_source(SourceKind::Table(name), span)))
 }
