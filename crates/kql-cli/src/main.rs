@@ -100,10 +100,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         .map_err(|e| Failure::engine(e, &query))?;
         return output::print_text(&plans);
     }
-    let (result, timings) = timing::run(&engine, &query)
-        .await
-        .map_err(|e| Failure::engine(e, &query))?;
-    output::write_results(&result, &output::Settings::from_cli(&cli))?;
+    let (planned, mut timings) = timing::plan(&engine, &query)?;
+    let mut writer = output::ResultWriter::new(&output::Settings::from_cli(&cli), planned.len())?;
+    timing::execute(&engine, &query, planned, &mut timings, |table| {
+        writer.write(&table)
+    })
+    .await?;
+    writer.finish()?;
     if cli.timing {
         timing::report(&timings, Some(load_time));
     }

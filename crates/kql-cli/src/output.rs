@@ -7,9 +7,9 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use console::style;
-use kql_engine::QueryResult;
+use kql_engine::ResultTable;
 use kql_engine::output::{
-    TableOptions, render_table, write_csv, write_json, write_jsonl, write_parquet,
+    JsonResultWriter, TableOptions, render_table, write_csv, write_jsonl, write_parquet,
 };
 
 use crate::args::{Cli, Format};
@@ -47,53 +47,91 @@ pub(crate) fn print_text(text: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes every result table in the chosen format.
-pub(crate) fn write_results(result: &QueryResult, settings: &Settings) -> Result<(), Failure> {
-    let engine_error = |e| Failure::engine(e, "");
-    if settings.format == Format::Parquet {
-        return write_parquet_files(result, settings);
-    }
-    let to_terminal = settings.out.is_none() && std::io::stdout().is_terminal();
-    let mut w: Box<dyn Write> = match &settings.out {
-        Some(path) => Box::new(BufWriter::new(create(path)?)),
-        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
-    };
-    match settings.format {
-        Format::Json => write_json(result, &mut w).map_err(engine_error)?,
-        Format::Jsonl => {
-            for table in &result.tables {
-                write_jsonl(table, &mut w).map_err(engine_error)?;
+/// Writes a query's result tables in the chosen format, one at a time as the statements of a
+/// batch finish. The destination is opened at the first table, so a query that fails before it
+/// has a result leaves no file behind.
+pub(crate) struct ResultWriter {
+    settings: Settings,
+    /// How many tables the query returns (its tabular statements).
+    tables: usize,
+    written: usize,
+    to_terminal: bool,
+    sink: Option<Sink>,
+}
+
+/// Where text and JSON go; Parquet opens a file per table and keeps nothing open.
+enum Sink {
+    Text(Box<dyn Write>),
+    Json(JsonResultWriter<Box<dyn Write>>),
+}
+
+impl ResultWriter {
+    /// A writer for a query of `tables` result tables. Fails at once for what cannot be
+    /// written, so that nothing runs for nothing: several tables of Parquet on stdout, or
+    /// Parquet to a terminal.
+    pub(crate) fn new(settings: &Settings, tables: usize) -> Result<Self, Failure> {
+        if settings.format == Format::Parquet && settings.out.is_none() {
+            if std::io::stdout().is_terminal() {
+                return Err(Failure::Usage(
+                    "Parquet is binary: give --out FILE, or redirect standard output".into(),
+                ));
+            }
+            if tables > 1 {
+                return Err(Failure::Usage(format!(
+                    "the query returns {tables} tables, and Parquet on standard output holds \
+                     one: give --out FILE (further tables go to FILE_1, FILE_2, …)"
+                )));
             }
         }
-        Format::Csv => {
-            for (i, table) in result.tables.iter().enumerate() {
+        Ok(Self {
+            settings: settings.clone(),
+            tables,
+            written: 0,
+            to_terminal: settings.out.is_none() && std::io::stdout().is_terminal(),
+            sink: None,
+        })
+    }
+
+    /// Writes the next table.
+    pub(crate) fn write(&mut self, table: &ResultTable) -> Result<(), Failure> {
+        let engine_error = |e| Failure::engine(e, "");
+        let i = self.written;
+        self.written += 1;
+        if self.settings.format == Format::Parquet {
+            return self.write_parquet(i, table);
+        }
+        let sink = open(&mut self.sink, &self.settings)?;
+        let w = match sink {
+            Sink::Json(json) => return json.table(table).map_err(engine_error),
+            Sink::Text(w) => w,
+        };
+        match self.settings.format {
+            Format::Jsonl => write_jsonl(table, w).map_err(engine_error)?,
+            Format::Csv => {
                 if i > 0 {
                     w.write_all(b"\r\n")?;
                 }
-                write_csv(table, &mut w).map_err(engine_error)?;
+                write_csv(table, w).map_err(engine_error)?;
             }
-        }
-        Format::Table | Format::Parquet => {
-            let options = TableOptions {
-                width: if to_terminal {
-                    console::Term::stdout().size_checked().map(|(_, w)| w)
-                } else {
-                    None
-                },
-                max_rows: match settings.max_rows {
-                    Some(0) => None,
-                    Some(n) => Some(n),
-                    None if to_terminal => Some(TERMINAL_ROWS),
-                    None => None,
-                },
-            };
-            let several = result.tables.len() > 1;
-            for (i, table) in result.tables.iter().enumerate() {
-                if several {
+            Format::Table | Format::Json | Format::Parquet => {
+                let options = TableOptions {
+                    width: if self.to_terminal {
+                        console::Term::stdout().size_checked().map(|(_, w)| w)
+                    } else {
+                        None
+                    },
+                    max_rows: match self.settings.max_rows {
+                        Some(0) => None,
+                        Some(n) => Some(n),
+                        None if self.to_terminal => Some(TERMINAL_ROWS),
+                        None => None,
+                    },
+                };
+                if self.tables > 1 {
                     if i > 0 {
                         w.write_all(b"\n")?;
                     }
-                    let title = if to_terminal {
+                    let title = if self.to_terminal {
                         style(&table.name).bold().to_string()
                     } else {
                         table.name.clone()
@@ -102,49 +140,40 @@ pub(crate) fn write_results(result: &QueryResult, settings: &Settings) -> Result
                 }
                 let text = render_table(table, &options).map_err(engine_error)?;
                 w.write_all(text.as_bytes())?;
-                if to_terminal {
+                if self.to_terminal {
                     let n = table.row_count();
                     let note = format!("{n} row{}", if n == 1 { "" } else { "s" });
                     writeln!(w, "{}", style(note).dim())?;
                 }
             }
         }
+        // A terminal or a pipe sees each table when its statement is done, not at the end.
+        w.flush()?;
+        Ok(())
     }
-    w.flush()?;
-    Ok(())
-}
 
-fn create(path: &Path) -> Result<File, Failure> {
-    File::create(path).map_err(|e| Failure::Other(format!("cannot create {}: {e}", path.display())))
-}
+    /// Ends the output: closes the JSON document and flushes.
+    pub(crate) fn finish(self) -> Result<(), Failure> {
+        match self.sink {
+            Some(Sink::Json(json)) => json.finish().map_err(|e| Failure::engine(e, ""))?.flush()?,
+            Some(Sink::Text(mut w)) => w.flush()?,
+            None => {}
+        }
+        Ok(())
+    }
 
-/// Parquet holds one table per file: the first table goes to `--out FILE` (or stdout), each
-/// further one to `FILE_1`, `FILE_2`, … beside it.
-fn write_parquet_files(result: &QueryResult, settings: &Settings) -> Result<(), Failure> {
-    let engine_error = |e| Failure::engine(e, "");
-    let Some(out) = &settings.out else {
-        if std::io::stdout().is_terminal() {
-            return Err(Failure::Usage(
-                "Parquet is binary: give --out FILE, or redirect standard output".into(),
-            ));
-        }
-        if result.tables.len() > 1 {
-            return Err(Failure::Usage(format!(
-                "the query returns {} tables, and Parquet on standard output holds one: give \
-                 --out FILE (further tables go to FILE_1, FILE_2, …)",
-                result.tables.len()
-            )));
-        }
-        let mut buffer = Vec::new();
-        if let Some(table) = result.tables.first() {
+    /// Parquet holds one table per file: the first table goes to `--out FILE` (or stdout), each
+    /// further one to `FILE_1`, `FILE_2`, … beside it.
+    fn write_parquet(&self, i: usize, table: &ResultTable) -> Result<(), Failure> {
+        let engine_error = |e| Failure::engine(e, "");
+        let Some(out) = &self.settings.out else {
+            let mut buffer = Vec::new();
             write_parquet(table, &mut buffer).map_err(engine_error)?;
-        }
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(&buffer)?;
-        stdout.flush()?;
-        return Ok(());
-    };
-    for (i, table) in result.tables.iter().enumerate() {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&buffer)?;
+            stdout.flush()?;
+            return Ok(());
+        };
         let path = if i == 0 {
             out.clone()
         } else {
@@ -155,8 +184,31 @@ fn write_parquet_files(result: &QueryResult, settings: &Settings) -> Result<(), 
         if i > 0 {
             eprintln!("{}: wrote {}", table.name, path.display());
         }
+        Ok(())
     }
-    Ok(())
+}
+
+/// The destination of text and JSON, opened at its first use.
+fn open<'s>(sink: &'s mut Option<Sink>, settings: &Settings) -> Result<&'s mut Sink, Failure> {
+    let opened = match sink.take() {
+        Some(opened) => opened,
+        None => {
+            let w: Box<dyn Write> = match &settings.out {
+                Some(path) => Box::new(BufWriter::new(create(path)?)),
+                None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            };
+            if settings.format == Format::Json {
+                Sink::Json(JsonResultWriter::new(w).map_err(|e| Failure::engine(e, ""))?)
+            } else {
+                Sink::Text(w)
+            }
+        }
+    };
+    Ok(sink.insert(opened))
+}
+
+fn create(path: &Path) -> Result<File, Failure> {
+    File::create(path).map_err(|e| Failure::Other(format!("cannot create {}: {e}", path.display())))
 }
 
 /// `out.parquet` → `out_1.parquet`.

@@ -26,7 +26,7 @@ use rustyline::{CompletionType, Config, Context, Editor, Helper};
 use crate::args::{Cli, Format};
 use crate::data::{DataSpec, LoadSettings, load_spec};
 use crate::error::Failure;
-use crate::output::{Settings, write_results};
+use crate::output::{ResultWriter, Settings};
 use crate::timing;
 
 const HELP: &str = "\
@@ -154,7 +154,7 @@ struct State<'a> {
 }
 
 /// Runs one query on a task of its own, so that Ctrl-C cancels it at once even while it
-/// computes.
+/// computes. Each statement's table is written as soon as the task has it.
 async fn run_query(
     engine: &Arc<Engine>,
     query: &str,
@@ -162,23 +162,48 @@ async fn run_query(
     timing_on: bool,
     interrupts: &mut Interrupts,
 ) -> Result<(), Failure> {
+    let (planned, timings) = timing::plan(engine, query)?;
+    let mut writer = ResultWriter::new(settings, planned.len())?;
     interrupts.clear().await;
-    let task = {
+    let (sender, mut tables) = tokio::sync::mpsc::unbounded_channel();
+    let mut task = {
         let engine = Arc::clone(engine);
         let query = query.to_string();
-        tokio::spawn(async move { timing::run(&engine, &query).await })
+        tokio::spawn(async move {
+            let mut timings = timings;
+            timing::execute(&engine, &query, planned, &mut timings, |table| {
+                sender
+                    .send(table)
+                    .map_err(|_| Failure::Other("the shell stopped reading results".into()))
+            })
+            .await
+            .map(|()| timings)
+        })
     };
     let abort = task.abort_handle();
-    let result = tokio::select! {
-        r = task => r.map_err(|e| Failure::Other(format!("the query stopped: {e}")))?,
-        () = interrupts.next() => {
-            abort.abort();
-            eprintln!("{}", style("cancelled").yellow());
-            return Ok(());
+    let finished = loop {
+        tokio::select! {
+            biased;
+            () = interrupts.next() => {
+                abort.abort();
+                eprintln!("{}", style("cancelled").yellow());
+                return Ok(());
+            }
+            Some(table) = tables.recv() => {
+                if let Err(failure) = writer.write(&table) {
+                    abort.abort();
+                    return Err(failure);
+                }
+            }
+            finished = &mut task => break finished,
         }
     };
-    let (result, timings) = result.map_err(|e| Failure::engine(e, query))?;
-    write_results(&result, settings)?;
+    // The tables the task sent just before it ended.
+    while let Ok(table) = tables.try_recv() {
+        writer.write(&table)?;
+    }
+    let timings = finished.map_err(|e| Failure::Other(format!("the query stopped: {e}")))??;
+    writer.finish()?;
     if timing_on {
         timing::report(&timings, None);
     }

@@ -2,10 +2,15 @@
 //! the planner plans its statements together (a `let` binds names for the statements after
 //! it), so parse and plan are timed for the whole text; execution is timed per statement. For
 //! the usual one-statement query these are that statement's times.
+//!
+//! Each statement's table goes to the caller as soon as it is computed, so a batch's results
+//! are written and dropped one by one instead of all held in memory until the last statement.
 
 use std::time::{Duration, Instant};
 
-use kql_engine::{Engine, EngineError, QueryResult};
+use kql_engine::{Engine, PlannedQuery, ResultTable};
+
+use crate::error::Failure;
 
 /// How long each phase took.
 #[derive(Debug, Default)]
@@ -14,34 +19,54 @@ pub(crate) struct Timings {
     pub(crate) plan: Duration,
     /// Per result table: its name, execution time and row count.
     pub(crate) statements: Vec<(String, Duration, usize)>,
-    pub(crate) total: Duration,
 }
 
-/// Parses, plans and runs `text`, timing each phase.
-pub(crate) async fn run(
-    engine: &Engine,
-    text: &str,
-) -> Result<(QueryResult, Timings), EngineError> {
+impl Timings {
+    /// The engine's time: parse, plan and every statement's execution, without the time spent
+    /// writing results between statements.
+    pub(crate) fn total(&self) -> Duration {
+        self.parse + self.plan + self.statements.iter().map(|s| s.1).sum::<Duration>()
+    }
+}
+
+/// Parses and plans `text`, timing both; the statements' plans come back in order.
+pub(crate) fn plan(engine: &Engine, text: &str) -> Result<(Vec<PlannedQuery>, Timings), Failure> {
     let start = Instant::now();
-    let script = kql_parser::parse(text)?;
+    let script = kql_parser::parse(text).map_err(|e| Failure::engine(e.into(), text))?;
     let parsed = Instant::now();
-    let planned = engine.plan_script(&script)?;
-    let mut timings = Timings {
+    let planned = engine
+        .plan_script(&script)
+        .map_err(|e| Failure::engine(e, text))?;
+    let timings = Timings {
         parse: parsed - start,
         plan: parsed.elapsed(),
         ..Timings::default()
     };
-    let mut tables = Vec::with_capacity(planned.len());
+    Ok((planned, timings))
+}
+
+/// Runs the planned statements of `text` in order, timing each, and hands each result table to
+/// `each` before the next statement starts. Stops at the first error, of a statement or of
+/// `each`.
+pub(crate) async fn execute(
+    engine: &Engine,
+    text: &str,
+    planned: Vec<PlannedQuery>,
+    timings: &mut Timings,
+    mut each: impl FnMut(ResultTable) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     for p in planned {
         let started = Instant::now();
-        let table = engine.execute(p).await?;
+        let table = engine
+            .execute(p)
+            .await
+            .map_err(|e| Failure::engine(e, text))?;
         timings
             .statements
             .push((table.name.clone(), started.elapsed(), table.row_count()));
-        tables.push(table);
+        each(table)?;
     }
-    timings.total = start.elapsed();
-    Ok((QueryResult { tables }, timings))
+    Ok(())
 }
 
 /// Prints the timings to stderr.
@@ -87,6 +112,6 @@ pub(crate) fn render(t: &Timings, load: Option<Duration>) -> String {
             ));
         }
     }
-    out.push_str(&format!("timing: total {}\n", ms(t.total)));
+    out.push_str(&format!("timing: total {}\n", ms(t.total())));
     out
 }

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{arg, json, kql, rows, stdout};
+use predicates::prelude::*;
 
 /// One value of every KQL type, and nulls.
 const ALL_TYPES: &str = r#"print b=true, i=toint(7), l=2, r=1.5, dec=todecimal(1.5), s="x\"y", e="",
@@ -201,4 +202,31 @@ fn a_closed_pipe_is_not_an_error() {
         .unwrap();
     assert!(status.success(), "{status:?}: {err}");
     assert_eq!(err, "");
+}
+
+/// A batch writes each statement's table as soon as the statement is done, so its tables are
+/// not all held in memory; a statement that fails at run time stops the batch after the tables
+/// before it. The JSON document is then left unterminated, so that no reader takes it for a
+/// whole result.
+#[test]
+fn a_batch_writes_each_table_when_its_statement_is_done() {
+    let failing = r#"print a = 1; print s = dynamic("junk") | summarize h = hll_merge(s)"#;
+    kql()
+        .args(["-o", "csv", failing])
+        .assert()
+        .code(1)
+        .stdout("a\r\n1\r\n")
+        .stderr(predicate::str::contains("not an hll() sketch"));
+    let out = kql().args(["-o", "json", failing]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"a","type":"long"}],"rows":[[1]]}"#
+    );
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_err());
+    // A batch that succeeds is one whole document.
+    let v = json(&[], "print a = 1; print b = 2");
+    assert_eq!(v["tables"].as_array().unwrap().len(), 2);
+    assert_eq!(v["tables"][1]["rows"], serde_json::json!([[2]]));
 }

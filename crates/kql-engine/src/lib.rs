@@ -54,5 +54,5 @@ mod shred;
 pub use engine::{Engine, EngineOptions};
 pub use error::EngineError;
 pub use kql_functions::KqlType;
-pub use kql_planner::KqlColumn;
+pub use kql_planner::{KqlColumn, PlannedQuery};
 pub use result::{QueryResult, ResultTable};

@@ -24,7 +24,7 @@ use kql_parser::temporal;
 use kql_planner::KqlColumn;
 
 pub use self::csv::write_csv;
-pub use json::write_json;
+pub use json::{JsonResultWriter, write_json};
 pub use jsonl::write_jsonl;
 pub use parquet::{KQL_TYPE_KEY, write_parquet};
 pub use table::{TableOptions, render_table};

@@ -7,15 +7,41 @@
 use std::io::{self, Write};
 
 use super::{ColumnValues, Value, real_text};
-use crate::{EngineError, QueryResult};
+use crate::{EngineError, QueryResult, ResultTable};
 
 /// Writes `result` as one line of query-API JSON.
 pub fn write_json(result: &QueryResult, w: &mut dyn Write) -> Result<(), EngineError> {
-    w.write_all(b"{\"tables\":[").map_err(io_error)?;
-    for (t, table) in result.tables.iter().enumerate() {
-        if t > 0 {
+    let mut json = JsonResultWriter::new(w)?;
+    for table in &result.tables {
+        json.table(table)?;
+    }
+    json.finish()?;
+    Ok(())
+}
+
+/// Writes the query-API JSON of a result one table at a time, so that a batch's tables can be
+/// written as each statement finishes and dropped, instead of all held until the last one.
+/// The document is complete only after [`finish`](Self::finish): a batch that fails half way
+/// leaves it unterminated, which no JSON reader mistakes for a whole result.
+pub struct JsonResultWriter<W: Write> {
+    w: W,
+    tables: usize,
+}
+
+impl<W: Write> JsonResultWriter<W> {
+    /// Starts the document.
+    pub fn new(mut w: W) -> Result<Self, EngineError> {
+        w.write_all(b"{\"tables\":[").map_err(io_error)?;
+        Ok(Self { w, tables: 0 })
+    }
+
+    /// Appends one table.
+    pub fn table(&mut self, table: &ResultTable) -> Result<(), EngineError> {
+        let w = &mut self.w;
+        if self.tables > 0 {
             w.write_all(b",").map_err(io_error)?;
         }
+        self.tables += 1;
         w.write_all(b"{\"name\":").map_err(io_error)?;
         string(w, &table.name)?;
         w.write_all(b",\"columns\":[").map_err(io_error)?;
@@ -45,9 +71,14 @@ pub fn write_json(result: &QueryResult, w: &mut dyn Write) -> Result<(), EngineE
             }
         }
         w.write_all(b"]}").map_err(io_error)?;
+        Ok(())
     }
-    w.write_all(b"]}\n").map_err(io_error)?;
-    Ok(())
+
+    /// Ends the document and gives the writer back.
+    pub fn finish(mut self) -> Result<W, EngineError> {
+        self.w.write_all(b"]}\n").map_err(io_error)?;
+        Ok(self.w)
+    }
 }
 
 /// One value in the query API's encoding.
