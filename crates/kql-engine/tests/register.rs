@@ -410,6 +410,99 @@ fn a_line_that_is_not_utf8_is_reported_with_its_line() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// The library's JSON lines are plain rows: keys that spell `records` or a diagnostic record's
+/// fields are columns like any other (the CLI maps those for Azure exports), and a given schema
+/// is the whole table: keys match exactly, and other keys are left out and reported.
+#[test]
+fn json_lines_are_plain_rows_and_a_schema_is_the_whole_table() {
+    let dir = temp_dir("plain");
+    let path = dir.join("plain.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"time":"2026-01-01T00:00:00Z","resourceId":"/r","category":"c","operationName":"o","properties":{"a":1},"records":[1]}"#,
+            "\n",
+            r#"{"time":"2026-01-01T00:01:00Z","resourceId":"/s","category":"d","operationName":"p","properties":{"a":2},"records":[2],"Level":"x","extra":1}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let engine = Engine::new();
+    let report = engine
+        .register_json_lines("T", &path, &JsonLinesOptions::default())
+        .unwrap();
+    assert_eq!((report.rows, report.skipped), (2, 0));
+    let names: Vec<String> = engine
+        .table_columns("T")
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "time",
+            "resourceId",
+            "category",
+            "operationName",
+            "properties",
+            "records",
+            "Level",
+            "extra"
+        ]
+    );
+    assert_eq!(
+        count(
+            &engine,
+            "T | where category == 'd' and toint(properties.a) == 2 | count"
+        ),
+        1
+    );
+    let schema = JsonLinesOptions {
+        schema: Some(vec![
+            kql_engine::KqlColumn::new("category", KqlType::String),
+            kql_engine::KqlColumn::new("level", KqlType::String),
+        ]),
+        ..Default::default()
+    };
+    let report = engine.register_json_lines("U", &path, &schema).unwrap();
+    assert_eq!(engine.table_columns("U").unwrap().len(), 2);
+    // `Level` is not `level`: it is left out, and said so.
+    assert_eq!(count(&engine, "U | where isempty(level) | count"), 2);
+    assert!(
+        report
+            .ignored_fields
+            .iter()
+            .any(|f| f.starts_with("'Level' (first at ")),
+        "{:?}",
+        report.ignored_fields
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A file of many chunks is parsed on every core, and its batches come back in file order.
+#[test]
+fn json_lines_keep_their_order_across_parallel_chunks() {
+    let dir = temp_dir("order");
+    let path = dir.join("many.jsonl");
+    let text: String = (1..=50_000).map(|n| format!("{{\"n\":{n}}}\n")).collect();
+    std::fs::write(&path, text).unwrap();
+    let (columns, batches, report) =
+        kql_engine::load::read_json_lines(&path, &JsonLinesOptions::default()).unwrap();
+    assert_eq!(columns, [kql_engine::KqlColumn::new("n", KqlType::Long)]);
+    assert_eq!(report.rows, 50_000);
+    assert!(
+        batches.len() > 1,
+        "one chunk only: the test reads nothing in parallel"
+    );
+    let values: Vec<i64> = batches
+        .iter()
+        .flat_map(|b| b.column(0).as_primitive::<Int64Type>().values().to_vec())
+        .collect();
+    assert_eq!(values, (1..=50_000).collect::<Vec<i64>>());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn explain_shows_the_canonical_query_and_every_plan() {
     let engine = Engine::new();

@@ -212,13 +212,24 @@ fn fields_of<'a>(object: Object<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
     }
 }
 
-/// Calls `each` with the fields of every row in `text` (one line: a row object, or a
-/// `{"records": [...]}` wrapper of several).
+/// Calls `each` with the fields of every row in `text`: for Azure exports one line is a row
+/// object, a diagnostic record, or a `{"records": [...]}` wrapper of several; for plain JSON
+/// lines it is a row object, whatever its keys.
 fn rows_of<'a>(
     text: &'a str,
+    dialect: Dialect,
     mut each: impl FnMut(Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Result<(), String>,
 ) -> Result<(), String> {
     let object = Object::parse(text)?;
+    if dialect == Dialect::Plain {
+        let fields = object.into_fields();
+        return each(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, Cow::Borrowed(v)))
+                .collect(),
+        );
+    }
     if let Some(records) = object.records() {
         for (i, record) in records?.into_iter().enumerate() {
             let record = Object::parse(record).map_err(|m| format!("record {}: {m}", i + 1))?;
@@ -230,13 +241,38 @@ fn rows_of<'a>(
     }
 }
 
+/// How the JSON is laid out, and what a given schema means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Dialect {
+    /// Everything Azure writes (see the module's doc). A given schema is the documented
+    /// columns: keys match them exactly or else ignoring case, and other keys become further
+    /// columns.
+    Azure,
+    /// One row object per line, nothing else: keys are column names even when they spell
+    /// `records` or a diagnostic record's fields. A given schema is the whole table: keys match
+    /// exactly, and other keys are left out and reported.
+    Plain,
+}
+
 /// Reads `sources` as one table.
 pub fn read_json(
     sources: &[JsonSource],
     options: &LoadOptions,
 ) -> Result<LoadedTable, EngineError> {
-    let columns = columns_of(sources, options)?;
-    let fold_case = options.schema.is_some();
+    read_json_as(sources, options, Dialect::Azure)
+}
+
+/// [`read_json`] of the given dialect.
+pub(super) fn read_json_as(
+    sources: &[JsonSource],
+    options: &LoadOptions,
+    dialect: Dialect,
+) -> Result<LoadedTable, EngineError> {
+    let columns = match (&options.schema, dialect) {
+        (Some(schema), Dialect::Plain) => schema.clone(),
+        _ => columns_of(sources, options, dialect)?,
+    };
+    let fold_case = options.schema.is_some() && dialect == Dialect::Azure;
     let columns = Arc::new(Columns::new(columns, fold_case));
     let counter = options
         .progress
@@ -262,7 +298,10 @@ pub fn read_json(
                         Err(_) => return,
                     };
                     let Ok(chunk) = next else { return };
-                    if tx.send(parse_chunk(&chunk, &columns, skip)).is_err() {
+                    if tx
+                        .send(parse_chunk(&chunk, &columns, skip, dialect))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -271,6 +310,7 @@ pub fn read_json(
         drop(parsed_tx);
         let result = read_chunks(
             sources,
+            dialect,
             &chunk_tx,
             counter.as_ref(),
             options.progress.as_ref(),
@@ -356,6 +396,7 @@ fn row_error(source: &JsonSource, pos: Pos, message: String) -> EngineError {
 /// Reads every source into chunks for the workers.
 fn read_chunks(
     sources: &[JsonSource],
+    dialect: Dialect,
     tx: &mpsc::SyncSender<Chunk>,
     counter: Option<&Arc<AtomicU64>>,
     progress: Option<&Progress>,
@@ -391,7 +432,8 @@ fn read_chunks(
         };
         let mut chunk = new_chunk(seq, index);
         let mut line_no = 0usize;
-        let mut first_row = true;
+        // Only Azure exports may be a whole-file document.
+        let mut first_row = dialect == Dialect::Azure;
         loop {
             let start = chunk.text.len();
             let n = reader
@@ -510,7 +552,7 @@ fn document_records(text: &str, source: &JsonSource) -> Result<Vec<String>, Engi
     }
 }
 
-fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
+fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool, dialect: Dialect) -> Parsed {
     let n = columns.columns.len();
     // Row after row, `n` cells each: one allocation per chunk, not one per row.
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(chunk.rows.len() * n);
@@ -530,7 +572,7 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
             }
         };
         let before = (count, cells.len());
-        let result = rows_of(text, |fields| {
+        let result = rows_of(text, dialect, |fields| {
             let row = cells.len();
             cells.extend((0..n).map(|_| Cell::Null));
             for (j, (key, raw)) in fields.into_iter().enumerate() {
@@ -592,6 +634,7 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool) -> Parsed {
 fn columns_of(
     sources: &[JsonSource],
     options: &LoadOptions,
+    dialect: Dialect,
 ) -> Result<Vec<KqlColumn>, EngineError> {
     let known = options.schema.clone().unwrap_or_default();
     let known_names: Vec<String> = known.iter().map(|c| c.name.to_lowercase()).collect();
@@ -617,7 +660,7 @@ fn columns_of(
                 continue;
             }
             let mut texts: Vec<String> = Vec::new();
-            if first && is_document_start(&line) {
+            if first && dialect == Dialect::Azure && is_document_start(&line) {
                 let mut rest = String::new();
                 if reader.read_to_string(&mut rest).is_ok()
                     && let Ok(records) = document_records(&format!("{line}\n{rest}"), source)
@@ -629,7 +672,7 @@ fn columns_of(
             }
             first = false;
             for text in &texts {
-                let _ = rows_of(text, |fields| {
+                let _ = rows_of(text, dialect, |fields| {
                     for (key, raw) in &fields {
                         if fold && known_names.contains(&key.to_lowercase()) {
                             continue;

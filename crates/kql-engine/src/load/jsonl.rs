@@ -1,9 +1,12 @@
-//! JSON lines: one object per line keyed by column name, as Log Analytics data export writes
-//! them. Nested objects and arrays become `dynamic` (their JSON text kept as written); keys are
-//! case-sensitive, so `Level` and `level` stay distinct.
+//! JSON lines as `Engine::register_json_lines` reads them: one row object per line keyed by
+//! column name, read by the parallel reader of `json.rs` in its plain dialect. Nested objects
+//! and arrays become `dynamic` (their JSON text kept as written); keys are case-sensitive, so
+//! `Level` and `level` stay distinct.
+//!
+//! Also what every reader shares: a JSON value as a cell of a column's KQL type, and cells as
+//! record batches of the canonical Arrow types.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
@@ -17,13 +20,11 @@ use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use kql_functions::KqlType;
 use kql_parser::temporal;
 use kql_planner::KqlColumn;
-use serde_json::value::RawValue;
 
-use super::{JsonLinesOptions, LoadReport};
+use super::json::{Dialect, JsonSource, read_json_as};
+use super::{JsonLinesOptions, LoadOptions, LoadReport};
 use crate::EngineError;
-use crate::coerce::canonical_schema;
 
-const BATCH_ROWS: usize = 65_536;
 pub(super) const REPORTED_ERRORS: usize = 5;
 
 /// A parsed cell, ready to append; text borrows from the line when it has no escapes.
@@ -58,66 +59,27 @@ impl Cell<'_> {
     }
 }
 
-/// Reads `path` (gzip detected by its magic bytes) into batches.
+/// Reads `path` (gzip detected by its magic bytes) into batches: the plain dialect of
+/// [`super::read_json`], one row object per line, parsed on every core. With a schema the table
+/// has exactly its columns (keys matched exactly; other keys are left out and listed in the
+/// report's `ignored_fields`); without one, the columns are the keys of the first
+/// `infer_rows` rows in order of appearance, typed from their values.
 pub fn read_json_lines(
     path: &Path,
     options: &JsonLinesOptions,
 ) -> Result<(Vec<KqlColumn>, Vec<RecordBatch>, LoadReport), EngineError> {
-    let display = path.display().to_string();
-    let load_error = |line: Option<usize>, message: String| EngineError::Load {
-        path: display.clone(),
-        line,
-        message,
+    let options = LoadOptions {
+        schema: options.schema.clone(),
+        skip_bad_rows: options.skip_bad_rows,
+        infer_rows: options.infer_rows,
+        progress: None,
     };
-    let columns = match &options.schema {
-        Some(c) => c.clone(),
-        None => infer(open(path)?, options.infer_rows, &display)?,
-    };
-    let index: HashMap<&str, usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_str(), i))
-        .collect();
-    let schema = canonical_schema(&columns);
-    let mut report = LoadReport::default();
-    let mut batches = Vec::new();
-    let mut rows: Vec<Vec<Cell<'static>>> = Vec::with_capacity(BATCH_ROWS);
-    // Lines as bytes: a line that is not UTF-8 is a bad row (skipped and counted when asked),
-    // not the end of the file.
-    for (n, line) in open(path)?.split(b'\n').enumerate() {
-        let line_no = n + 1;
-        let bytes = line.map_err(|e| load_error(Some(line_no), e.to_string()))?;
-        let parsed = match std::str::from_utf8(&bytes) {
-            Ok(line) => {
-                let line = line.strip_suffix('\r').unwrap_or(line);
-                if line.trim().is_empty() {
-                    continue;
-                }
-                parse_row(line, &columns, &index)
-            }
-            Err(e) => Err(format!("invalid UTF-8: {e}")),
-        };
-        match parsed {
-            Ok(cells) => rows.push(cells.into_iter().map(Cell::into_owned).collect()),
-            Err(message) if options.skip_bad_rows => {
-                report.skipped += 1;
-                if report.first_errors.len() < REPORTED_ERRORS {
-                    report.first_errors.push((line_no, message));
-                }
-                continue;
-            }
-            Err(message) => return Err(load_error(Some(line_no), message)),
-        }
-        if rows.len() == BATCH_ROWS {
-            report.rows += rows.len();
-            batches.push(build_batch(&columns, &schema, std::mem::take(&mut rows))?);
-        }
-    }
-    if !rows.is_empty() {
-        report.rows += rows.len();
-        batches.push(build_batch(&columns, &schema, rows)?);
-    }
-    Ok((columns, batches, report))
+    let table = read_json_as(
+        &[JsonSource::File(path.to_path_buf())],
+        &options,
+        Dialect::Plain,
+    )?;
+    Ok((table.columns, table.batches, table.report))
 }
 
 pub(super) fn open(path: &Path) -> Result<Box<dyn BufRead>, EngineError> {
@@ -142,36 +104,6 @@ pub(super) fn open(path: &Path) -> Result<Box<dyn BufRead>, EngineError> {
     } else {
         Box::new(BufReader::with_capacity(1 << 20, file))
     })
-}
-
-/// One line's object as raw values by key.
-fn object(line: &str) -> Result<Vec<(Cow<'_, str>, &RawValue)>, String> {
-    let map: HashMap<Cow<'_, str>, &RawValue> = serde_json::from_str(line).map_err(|e| {
-        if line.trim_start().starts_with('{') {
-            format!("invalid JSON: {e}")
-        } else {
-            "expected a JSON object".to_string()
-        }
-    })?;
-    Ok(map.into_iter().collect())
-}
-
-fn parse_row(
-    line: &str,
-    columns: &[KqlColumn],
-    index: &HashMap<&str, usize>,
-) -> Result<Vec<Cell<'static>>, String> {
-    let mut cells: Vec<Cell<'static>> = columns.iter().map(|_| Cell::Null).collect();
-    for (key, raw) in object(line)? {
-        let Some(&i) = index.get(key.as_ref()) else {
-            continue;
-        };
-        let column = &columns[i];
-        cells[i] = cell(raw.get(), column.ty)
-            .map(Cell::into_owned)
-            .map_err(|m| format!("column '{}': {m}", column.name))?;
-    }
-    Ok(cells)
 }
 
 pub(super) fn string_of(raw: &str) -> Option<Cow<'_, str>> {
@@ -365,54 +297,6 @@ fn build_batch_with<'c, 'a: 'c>(
         arrays,
         &options,
     )?)
-}
-
-/// Infers columns from the first `rows` objects: keys in order of first appearance; a key's type
-/// is the narrowest that fits every value seen (long, real, bool, datetime for ISO 8601 strings,
-/// string), `dynamic` for objects, arrays and mixtures.
-fn infer(reader: Box<dyn BufRead>, rows: usize, path: &str) -> Result<Vec<KqlColumn>, EngineError> {
-    let mut order: Vec<String> = Vec::new();
-    let mut types: HashMap<String, Option<KqlType>> = HashMap::new();
-    for (n, line) in reader.split(b'\n').enumerate().take(rows) {
-        let bytes = line.map_err(|e| EngineError::Load {
-            path: path.into(),
-            line: Some(n + 1),
-            message: e.to_string(),
-        })?;
-        // A line that is not UTF-8 tells nothing of the columns; the load reports it.
-        let Ok(line) = String::from_utf8(bytes) else {
-            continue;
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let obj = object(&line).map_err(|message| EngineError::Load {
-            path: path.into(),
-            line: Some(n + 1),
-            message,
-        })?;
-        // Keys in the order the line has them (serde's map does not keep it).
-        let mut keys: Vec<(usize, Cow<'_, str>, &RawValue)> = obj
-            .into_iter()
-            .map(|(k, v)| (line.find(&format!("\"{k}\"")).unwrap_or(usize::MAX), k, v))
-            .collect();
-        keys.sort_by_key(|(pos, _, _)| *pos);
-        for (_, key, raw) in keys {
-            let seen = kind_of(raw.get());
-            let entry = types.entry(key.to_string()).or_insert_with(|| {
-                order.push(key.to_string());
-                None
-            });
-            *entry = merge(*entry, seen);
-        }
-    }
-    Ok(order
-        .into_iter()
-        .map(|k| {
-            let ty = types.get(&k).copied().flatten().unwrap_or(KqlType::String);
-            KqlColumn::new(k, ty)
-        })
-        .collect())
 }
 
 pub(super) fn kind_of(raw: &str) -> Option<KqlType> {
