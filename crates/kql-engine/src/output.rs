@@ -14,8 +14,8 @@ mod table;
 use std::borrow::Cow;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, DurationNanosecondArray, Float64Array,
-    Int32Array, Int64Array, TimestampNanosecondArray,
+    Array, ArrayRef, BooleanArray, Decimal128Array, DurationNanosecondArray, Float64Array,
+    Int32Array, Int64Array, StringArray, TimestampNanosecondArray,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -82,32 +82,10 @@ pub(crate) fn real_text(v: f64) -> String {
 /// JSON text without the whitespace between tokens, keys in their order.
 pub(crate) fn compact_json(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    // Most stored values have no whitespace at all: a SIMD search settles them.
-    if memchr::memchr3(b' ', b'\n', b'\r', bytes).is_none()
-        && memchr::memchr2(b'\t', b'\x0c', bytes).is_none()
-    {
-        return Cow::Borrowed(text);
-    }
-    let mut in_string = false;
-    let mut escaped = false;
-    let needs = bytes.iter().any(|&b| {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            false
-        } else if b == b'"' {
-            in_string = true;
-            false
-        } else {
-            b.is_ascii_whitespace()
-        }
-    });
-    if !needs {
+    // Most stored values have no whitespace at all: one SIMD search settles them.
+    let any_whitespace = memchr::memchr3(b' ', b'\n', b'\r', bytes).is_some()
+        || memchr::memchr2(b'\t', b'\x0c', bytes).is_some();
+    if !any_whitespace || !whitespace_outside_strings(bytes) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -132,10 +110,62 @@ pub(crate) fn compact_json(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether JSON text has whitespace between tokens (not inside strings). Stored values rarely
+/// do, but their strings may hold spaces, so the text is searched a stretch at a time with
+/// SIMD: from a quote to the next unescaped quote, and between strings for whitespace.
+fn whitespace_outside_strings(bytes: &[u8]) -> bool {
+    let whitespace = |stretch: &[u8]| {
+        memchr::memchr3(b' ', b'\n', b'\r', stretch).is_some()
+            || memchr::memchr2(b'\t', b'\x0c', stretch).is_some()
+    };
+    let mut at = 0;
+    loop {
+        let rest = &bytes[at..];
+        let Some(quote) = memchr::memchr(b'"', rest) else {
+            return whitespace(rest);
+        };
+        if whitespace(&rest[..quote]) {
+            return true;
+        }
+        // Inside the string: to its closing quote, passing over escapes.
+        at += quote + 1;
+        loop {
+            let Some(stop) = memchr::memchr2(b'"', b'\\', &bytes[at..]) else {
+                // An unterminated string runs to the end.
+                return false;
+            };
+            at += stop + 1;
+            if bytes[at - 1] == b'"' {
+                break;
+            }
+            // A backslash escapes the next byte.
+            at += 1;
+            if at >= bytes.len() {
+                return false;
+            }
+        }
+    }
+}
+
 /// One column of a batch, read row by row as [`Value`]s.
 pub(crate) struct ColumnValues {
     ty: KqlType,
     array: ArrayRef,
+    /// The array as its concrete type, taken once: a writer reads millions of values, and a
+    /// downcast at each would cost more than the value.
+    typed: Typed,
+}
+
+/// An array of a KQL type's Arrow type (cheap clones of the same buffers).
+enum Typed {
+    Bool(BooleanArray),
+    Int(Int32Array),
+    Long(Int64Array),
+    Real(Float64Array),
+    Decimal(Decimal128Array),
+    Text(StringArray),
+    Datetime(TimestampNanosecondArray),
+    Timespan(DurationNanosecondArray),
 }
 
 impl ColumnValues {
@@ -147,7 +177,23 @@ impl ColumnValues {
         } else {
             cast(array, &want)?
         };
-        Ok(Self { ty, array })
+        let typed = match ty {
+            KqlType::Bool => Typed::Bool(downcast::<BooleanArray>(&array)?.clone()),
+            KqlType::Int => Typed::Int(downcast::<Int32Array>(&array)?.clone()),
+            KqlType::Long => Typed::Long(downcast::<Int64Array>(&array)?.clone()),
+            KqlType::Real => Typed::Real(downcast::<Float64Array>(&array)?.clone()),
+            KqlType::Decimal => Typed::Decimal(downcast::<Decimal128Array>(&array)?.clone()),
+            KqlType::String | KqlType::Guid | KqlType::Dynamic => {
+                Typed::Text(downcast::<StringArray>(&array)?.clone())
+            }
+            KqlType::Datetime => {
+                Typed::Datetime(downcast::<TimestampNanosecondArray>(&array)?.clone())
+            }
+            KqlType::Timespan => {
+                Typed::Timespan(downcast::<DurationNanosecondArray>(&array)?.clone())
+            }
+        };
+        Ok(Self { ty, array, typed })
     }
 
     /// The columns of `batch` for `columns`.
@@ -170,37 +216,35 @@ impl ColumnValues {
 
     /// The value at `row`.
     pub(crate) fn get(&self, row: usize) -> Value<'_> {
-        let a = &self.array;
-        if a.is_null(row) {
-            return Value::Null;
-        }
-        match self.ty {
-            KqlType::Bool => Value::Bool(downcast::<BooleanArray>(a).value(row)),
-            KqlType::Int => Value::Long(i64::from(downcast::<Int32Array>(a).value(row))),
-            KqlType::Long => Value::Long(downcast::<Int64Array>(a).value(row)),
-            KqlType::Real => Value::Real(downcast::<Float64Array>(a).value(row)),
-            KqlType::Decimal => {
-                let text = downcast::<Decimal128Array>(a).value_as_string(row);
-                Value::Decimal(trim_decimal(&text))
+        match &self.typed {
+            Typed::Bool(a) if a.is_valid(row) => Value::Bool(a.value(row)),
+            Typed::Int(a) if a.is_valid(row) => Value::Long(i64::from(a.value(row))),
+            Typed::Long(a) if a.is_valid(row) => Value::Long(a.value(row)),
+            Typed::Real(a) if a.is_valid(row) => Value::Real(a.value(row)),
+            Typed::Decimal(a) if a.is_valid(row) => {
+                Value::Decimal(trim_decimal(&a.value_as_string(row)))
             }
-            KqlType::String => Value::String(a.as_string::<i32>().value(row)),
-            KqlType::Guid => Value::Guid(a.as_string::<i32>().value(row)),
-            KqlType::Dynamic => Value::Dynamic(a.as_string::<i32>().value(row)),
-            KqlType::Datetime => {
-                Value::Datetime(downcast::<TimestampNanosecondArray>(a).value(row))
-            }
-            KqlType::Timespan => Value::Timespan(downcast::<DurationNanosecondArray>(a).value(row)),
+            Typed::Text(a) if a.is_valid(row) => match self.ty {
+                KqlType::Guid => Value::Guid(a.value(row)),
+                KqlType::Dynamic => Value::Dynamic(a.value(row)),
+                _ => Value::String(a.value(row)),
+            },
+            Typed::Datetime(a) if a.is_valid(row) => Value::Datetime(a.value(row)),
+            Typed::Timespan(a) if a.is_valid(row) => Value::Timespan(a.value(row)),
+            _ => Value::Null,
         }
     }
 }
 
 /// The array as its concrete type; [`ColumnValues::new`] cast it to the KQL type's Arrow type,
-/// so this cannot fail.
-fn downcast<T: 'static>(a: &ArrayRef) -> &T {
-    #[allow(clippy::expect_used, reason = "the array was cast to this type")]
-    a.as_any()
-        .downcast_ref::<T>()
-        .expect("array cast to its KQL type's Arrow type")
+/// so this fails only on a bug.
+fn downcast<T: 'static>(a: &ArrayRef) -> Result<&T, EngineError> {
+    a.as_any().downcast_ref::<T>().ok_or_else(|| {
+        EngineError::Execution(format!(
+            "output: a column of Arrow type {} is not its KQL type's",
+            a.data_type()
+        ))
+    })
 }
 
 fn trim_decimal(text: &str) -> String {
@@ -215,6 +259,54 @@ fn trim_decimal(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The stretch-wise search agrees with a byte-by-byte reading on every text of up to six
+    /// bytes over the characters that matter.
+    #[test]
+    fn whitespace_search_agrees_with_a_byte_loop() {
+        fn byte_loop(bytes: &[u8]) -> bool {
+            let (mut in_string, mut escaped) = (false, false);
+            bytes.iter().any(|&b| {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    }
+                    false
+                } else if b == b'"' {
+                    in_string = true;
+                    false
+                } else {
+                    b.is_ascii_whitespace()
+                }
+            })
+        }
+        let alphabet = [b'"', b'\\', b' ', b'a', b'\t', b'{'];
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut start = 0;
+        for _ in 0..6 {
+            let end = texts.len();
+            for i in start..end {
+                for &c in &alphabet {
+                    let mut t = texts[i].clone();
+                    t.push(c);
+                    texts.push(t);
+                }
+            }
+            start = end;
+        }
+        for t in &texts {
+            assert_eq!(
+                whitespace_outside_strings(t),
+                byte_loop(t),
+                "{:?}",
+                String::from_utf8_lossy(t)
+            );
+        }
+    }
+
     #[test]
     fn compacts_json_outside_strings() {
         assert_eq!(
@@ -223,6 +315,20 @@ mod tests {
         );
         assert!(matches!(compact_json(r#"{"a":1}"#), Cow::Borrowed(_)));
         assert_eq!(compact_json(r#"{"a\" ": 1}"#), r#"{"a\" ":1}"#);
+        // Escaped quotes and backslashes inside strings, whitespace after them.
+        assert!(matches!(
+            compact_json(r#"{"a":"x \" y \\","b":"\\"}"#),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            compact_json(r#"{"a":"x \" y \\", "b":"\\" }"#),
+            r#"{"a":"x \" y \\","b":"\\"}"#
+        );
+        assert_eq!(compact_json(r#"[1, "a b"]"#), r#"[1,"a b"]"#);
+        assert_eq!(compact_json(" 1 "), "1");
+        // An unterminated string or a trailing backslash keeps the text as it is.
+        assert!(matches!(compact_json(r#"{"a":"x y"#), Cow::Borrowed(_)));
+        assert!(matches!(compact_json(r#"{"a":"x \"#), Cow::Borrowed(_)));
         for space in ["\t", "\n", "\r", "\x0c"] {
             assert_eq!(
                 compact_json(&format!("{{\"a\":1,{space}\"b\":2}}")),
