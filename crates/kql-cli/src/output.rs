@@ -2,7 +2,6 @@
 //! destination (`--out FILE` or stdout), and for the table format the terminal's width and a
 //! row limit. The formats themselves are in `kql_engine::output`, shared with a future server.
 
-use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -14,6 +13,10 @@ use kql_engine::output::{
 
 use crate::args::{Cli, Format};
 use crate::error::Failure;
+
+mod staged;
+
+use staged::Staged;
 
 /// The rows a table shows on a terminal unless `--max-rows` says otherwise.
 const TERMINAL_ROWS: usize = 1000;
@@ -48,8 +51,8 @@ pub(crate) fn print_text(text: &str) -> Result<(), Failure> {
 }
 
 /// Writes a query's result tables in the chosen format, one at a time as the statements of a
-/// batch finish. The destination is opened at the first table, so a query that fails before it
-/// has a result leaves no file behind.
+/// batch finish: standard output sees each table as soon as its statement is done. `--out`
+/// files appear only when the whole query has succeeded (see [`Staged`]).
 pub(crate) struct ResultWriter {
     settings: Settings,
     /// How many tables the query returns (its tabular statements).
@@ -57,6 +60,9 @@ pub(crate) struct ResultWriter {
     written: usize,
     to_terminal: bool,
     sink: Option<Sink>,
+    staged: Staged,
+    /// Parquet files beyond the first, by table name, told on stderr once written.
+    further_files: Vec<(String, PathBuf)>,
 }
 
 /// Where text and JSON go; Parquet opens a file per table and keeps nothing open.
@@ -89,6 +95,8 @@ impl ResultWriter {
             written: 0,
             to_terminal: settings.out.is_none() && std::io::stdout().is_terminal(),
             sink: None,
+            staged: Staged::default(),
+            further_files: Vec::new(),
         })
     }
 
@@ -100,9 +108,12 @@ impl ResultWriter {
         if self.settings.format == Format::Parquet {
             return self.write_parquet(i, table);
         }
-        let sink = open(&mut self.sink, &self.settings)?;
+        let sink = open(&mut self.sink, &self.settings, &mut self.staged)?;
         let w = match sink {
-            Sink::Json(json) => return json.table(table).map_err(engine_error),
+            Sink::Json(json) => {
+                json.table(table).map_err(engine_error)?;
+                return json.flush().map_err(engine_error);
+            }
             Sink::Text(w) => w,
         };
         match self.settings.format {
@@ -152,19 +163,23 @@ impl ResultWriter {
         Ok(())
     }
 
-    /// Ends the output: closes the JSON document and flushes.
+    /// Ends the output: closes the JSON document, flushes, and gives `--out` files their names.
     pub(crate) fn finish(self) -> Result<(), Failure> {
         match self.sink {
             Some(Sink::Json(json)) => json.finish().map_err(|e| Failure::engine(e, ""))?.flush()?,
             Some(Sink::Text(mut w)) => w.flush()?,
             None => {}
         }
+        self.staged.commit()?;
+        for (name, path) in &self.further_files {
+            eprintln!("{name}: wrote {}", path.display());
+        }
         Ok(())
     }
 
     /// Parquet holds one table per file: the first table goes to `--out FILE` (or stdout), each
     /// further one to `FILE_1`, `FILE_2`, … beside it.
-    fn write_parquet(&self, i: usize, table: &ResultTable) -> Result<(), Failure> {
+    fn write_parquet(&mut self, i: usize, table: &ResultTable) -> Result<(), Failure> {
         let engine_error = |e| Failure::engine(e, "");
         let Some(out) = &self.settings.out else {
             let mut buffer = Vec::new();
@@ -179,22 +194,26 @@ impl ResultWriter {
         } else {
             numbered(out, i)
         };
-        let file = BufWriter::new(create(&path)?);
+        let file = BufWriter::new(self.staged.create(&path)?);
         write_parquet(table, file).map_err(engine_error)?;
         if i > 0 {
-            eprintln!("{}: wrote {}", table.name, path.display());
+            self.further_files.push((table.name.clone(), path));
         }
         Ok(())
     }
 }
 
 /// The destination of text and JSON, opened at its first use.
-fn open<'s>(sink: &'s mut Option<Sink>, settings: &Settings) -> Result<&'s mut Sink, Failure> {
+fn open<'s>(
+    sink: &'s mut Option<Sink>,
+    settings: &Settings,
+    staged: &mut Staged,
+) -> Result<&'s mut Sink, Failure> {
     let opened = match sink.take() {
         Some(opened) => opened,
         None => {
             let w: Box<dyn Write> = match &settings.out {
-                Some(path) => Box::new(BufWriter::new(create(path)?)),
+                Some(path) => Box::new(BufWriter::new(staged.create(path)?)),
                 None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
             };
             if settings.format == Format::Json {
@@ -205,10 +224,6 @@ fn open<'s>(sink: &'s mut Option<Sink>, settings: &Settings) -> Result<&'s mut S
         }
     };
     Ok(sink.insert(opened))
-}
-
-fn create(path: &Path) -> Result<File, Failure> {
-    File::create(path).map_err(|e| Failure::Other(format!("cannot create {}: {e}", path.display())))
 }
 
 /// `out.parquet` → `out_1.parquet`.

@@ -230,3 +230,65 @@ fn a_batch_writes_each_table_when_its_statement_is_done() {
     assert_eq!(v["tables"].as_array().unwrap().len(), 2);
     assert_eq!(v["tables"][1]["rows"], serde_json::json!([[2]]));
 }
+
+/// `--out FILE` appears whole or not at all: a batch that fails after its first table leaves
+/// the file that was there as it was, and no temporary file beside it.
+#[test]
+fn out_files_appear_only_when_the_query_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.csv");
+    std::fs::write(&file, "old\n").unwrap();
+    let failing = r#"print a = 1; print s = dynamic("junk") | summarize h = hll_merge(s)"#;
+    for format in ["csv", "json", "jsonl", "table"] {
+        kql()
+            .args(["-o", format, "--out"])
+            .arg(&file)
+            .arg(failing)
+            .assert()
+            .code(1)
+            .stdout("");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "old\n", "{format}");
+    }
+    let parquet = dir.path().join("p.parquet");
+    kql()
+        .args(["-o", "parquet", "--out"])
+        .arg(&parquet)
+        .arg(failing)
+        .assert()
+        .code(1);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["r.csv"]);
+    // A query that succeeds replaces it.
+    kql()
+        .args(["-o", "csv", "--out"])
+        .arg(&file)
+        .arg("print a = 1; print b = 2")
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "a\r\n1\r\n\r\nb\r\n2\r\n"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// A device is written in place, never renamed over.
+#[cfg(unix)]
+#[test]
+fn out_to_dev_null_writes_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    kql()
+        .args(["-o", "csv", "--out", "/dev/null", "print a = 1"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}

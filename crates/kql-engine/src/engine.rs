@@ -227,8 +227,10 @@ impl Engine {
         self.register_table_provider(name, df.into_view())
     }
 
-    /// Loads a JSON lines file (optionally gzipped) into memory as table `name`, with the given
-    /// KQL schema or one inferred from the data.
+    /// Loads a JSON lines file (optionally gzipped) into memory as table `name`, parsed on every
+    /// core: one row object per line. With a KQL schema the table has exactly its columns (keys
+    /// match exactly; other keys are listed in the report's `ignored_fields`); without one, the
+    /// columns are the keys of the first `infer_rows` rows, typed from their values.
     pub fn register_json_lines(
         &self,
         name: &str,

@@ -407,6 +407,19 @@ fn a_line_that_is_not_utf8_is_reported_with_its_line() {
     };
     let report = engine.register_json_lines("U", &path, &inferred).unwrap();
     assert_eq!((report.rows, report.skipped), (3, 1));
+    // Also when the bad line comes first, and a key is first seen after it.
+    let first = dir.join("first.jsonl");
+    let mut text = vec![0xff, b'\n'];
+    text.extend_from_slice(b"{\"n\":1,\"m\":\"x\"}\n");
+    std::fs::write(&first, text).unwrap();
+    let report = engine.register_json_lines("V", &first, &inferred).unwrap();
+    assert_eq!((report.rows, report.skipped), (1, 1));
+    assert!(
+        report.ignored_fields.is_empty(),
+        "{:?}",
+        report.ignored_fields
+    );
+    assert_eq!(count(&engine, "V | where m == 'x' | summarize sum(n)"), 1);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

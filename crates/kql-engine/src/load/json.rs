@@ -645,22 +645,29 @@ fn columns_of(
     'sources: for source in sources {
         let mut reader = source.open(None)?;
         let mut first = true;
-        let mut line = String::new();
+        let mut bytes = Vec::new();
         loop {
-            line.clear();
-            let n = match reader.read_line(&mut line) {
-                Ok(n) => n,
-                // Bad bytes are reported by the load itself.
-                Err(_) => break,
-            };
-            if n == 0 {
-                break;
+            if seen >= options.infer_rows {
+                break 'sources;
             }
-            if line.trim().is_empty() {
+            bytes.clear();
+            match reader.read_until(b'\n', &mut bytes) {
+                Ok(0) => break,
+                Ok(_) => {}
+                // A read error is reported by the load itself.
+                Err(_) => break,
+            }
+            // Nor does a line that is not UTF-8 end the inference: the load reports it (or
+            // skips it), and the lines after it still name columns.
+            if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            let Ok(line) = std::str::from_utf8(&bytes) else {
+                first = false;
+                continue;
+            };
             let mut texts: Vec<String> = Vec::new();
-            if first && dialect == Dialect::Azure && is_document_start(&line) {
+            if first && dialect == Dialect::Azure && is_document_start(line) {
                 let mut rest = String::new();
                 if reader.read_to_string(&mut rest).is_ok()
                     && let Ok(records) = document_records(&format!("{line}\n{rest}"), source)

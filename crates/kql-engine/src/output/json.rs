@@ -74,6 +74,11 @@ impl<W: Write> JsonResultWriter<W> {
         Ok(())
     }
 
+    /// Flushes what is written so far.
+    pub fn flush(&mut self) -> Result<(), EngineError> {
+        self.w.flush().map_err(io_error)
+    }
+
     /// Ends the document and gives the writer back.
     pub fn finish(mut self) -> Result<W, EngineError> {
         self.w.write_all(b"]}\n").map_err(io_error)?;
