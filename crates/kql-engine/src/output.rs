@@ -83,9 +83,7 @@ pub(crate) fn real_text(v: f64) -> String {
 pub(crate) fn compact_json(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     // Most stored values have no whitespace at all: one SIMD search settles them.
-    let any_whitespace = memchr::memchr3(b' ', b'\n', b'\r', bytes).is_some()
-        || memchr::memchr2(b'\t', b'\x0c', bytes).is_some();
-    if !any_whitespace || !whitespace_outside_strings(bytes) {
+    if !has_whitespace(bytes) || !whitespace_outside_strings(bytes) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -110,21 +108,24 @@ pub(crate) fn compact_json(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `bytes` hold JSON whitespace (as `u8::is_ascii_whitespace`: space, tab, line feed,
+/// form feed, carriage return), by SIMD search.
+fn has_whitespace(bytes: &[u8]) -> bool {
+    memchr::memchr3(b' ', b'\n', b'\r', bytes).is_some()
+        || memchr::memchr2(b'\t', b'\x0c', bytes).is_some()
+}
+
 /// Whether JSON text has whitespace between tokens (not inside strings). Stored values rarely
 /// do, but their strings may hold spaces, so the text is searched a stretch at a time with
 /// SIMD: from a quote to the next unescaped quote, and between strings for whitespace.
 fn whitespace_outside_strings(bytes: &[u8]) -> bool {
-    let whitespace = |stretch: &[u8]| {
-        memchr::memchr3(b' ', b'\n', b'\r', stretch).is_some()
-            || memchr::memchr2(b'\t', b'\x0c', stretch).is_some()
-    };
     let mut at = 0;
     loop {
         let rest = &bytes[at..];
         let Some(quote) = memchr::memchr(b'"', rest) else {
-            return whitespace(rest);
+            return has_whitespace(rest);
         };
-        if whitespace(&rest[..quote]) {
+        if has_whitespace(&rest[..quote]) {
             return true;
         }
         // Inside the string: to its closing quote, passing over escapes.

@@ -305,9 +305,11 @@ fn push_seconds(out: &mut String, dt: &NaiveDateTime) {
 
 fn push_fraction(out: &mut String, sub_second_ticks: i64) {
     if sub_second_ticks != 0 {
-        let digits = format!("{sub_second_ticks:07}");
-        out.push('.');
-        out.push_str(digits.trim_end_matches('0'));
+        use std::fmt::Write;
+        let _ = write!(out, ".{sub_second_ticks:07}");
+        // The fraction has a digit other than 0, so the trim stops inside it.
+        let kept = out.trim_end_matches('0').len();
+        out.truncate(kept);
     }
 }
 

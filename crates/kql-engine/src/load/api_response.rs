@@ -80,7 +80,8 @@ pub fn read_api_response(
         message,
     };
     let mut text = String::new();
-    super::jsonl::open(path)?
+    super::JsonSource::File(path.to_path_buf())
+        .open(None)?
         .read_to_string(&mut text)
         .map_err(|e| error(None, e.to_string()))?;
     if let Some(p) = &options.progress {

@@ -199,9 +199,9 @@ impl Columns {
     }
 }
 
-/// A row object's fields, with diagnostic records mapped to columns.
-fn fields_of<'a>(object: Object<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
-    if is_diagnostic_record(&object) {
+/// A row object's fields, with diagnostic records mapped to columns in the Azure dialect.
+fn fields_of(object: Object<'_>, dialect: Dialect) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    if dialect == Dialect::Azure && is_diagnostic_record(&object) {
         map_record(&object)
     } else {
         object
@@ -221,23 +221,18 @@ fn rows_of<'a>(
     mut each: impl FnMut(Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Result<(), String>,
 ) -> Result<(), String> {
     let object = Object::parse(text)?;
-    if dialect == Dialect::Plain {
-        let fields = object.into_fields();
-        return each(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k, Cow::Borrowed(v)))
-                .collect(),
-        );
-    }
-    if let Some(records) = object.records() {
+    let records = match dialect {
+        Dialect::Azure => object.records(),
+        Dialect::Plain => None,
+    };
+    if let Some(records) = records {
         for (i, record) in records?.into_iter().enumerate() {
             let record = Object::parse(record).map_err(|m| format!("record {}: {m}", i + 1))?;
-            each(fields_of(record)).map_err(|m| format!("record {}: {m}", i + 1))?;
+            each(fields_of(record, dialect)).map_err(|m| format!("record {}: {m}", i + 1))?;
         }
         Ok(())
     } else {
-        each(fields_of(object))
+        each(fields_of(object, dialect))
     }
 }
 

@@ -7,7 +7,6 @@
 //! record batches of the canonical Arrow types.
 
 use std::borrow::Cow;
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -80,30 +79,6 @@ pub fn read_json_lines(
         Dialect::Plain,
     )?;
     Ok((table.columns, table.batches, table.report))
-}
-
-pub(super) fn open(path: &Path) -> Result<Box<dyn BufRead>, EngineError> {
-    let display = path.display().to_string();
-    let mut file = std::fs::File::open(path).map_err(|e| EngineError::Load {
-        path: display.clone(),
-        line: None,
-        message: e.to_string(),
-    })?;
-    let mut magic = [0u8; 2];
-    let gz = file
-        .read(&mut magic)
-        .map(|n| n == 2 && magic == [0x1f, 0x8b])
-        .unwrap_or(false);
-    let file = std::fs::File::open(path).map_err(|e| EngineError::Load {
-        path: display,
-        line: None,
-        message: e.to_string(),
-    })?;
-    Ok(if gz {
-        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
-    } else {
-        Box::new(BufReader::with_capacity(1 << 20, file))
-    })
 }
 
 pub(super) fn string_of(raw: &str) -> Option<Cow<'_, str>> {

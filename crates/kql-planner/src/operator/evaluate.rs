@@ -4,8 +4,7 @@
 
 use datafusion::functions::core::expr_fn::{get_field, named_struct};
 use datafusion::functions_nested::expr_fn::make_array;
-use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{Expr, LogicalPlanBuilder, cast, lit};
+use datafusion::logical_expr::{Expr, LogicalPlanBuilder, lit};
 use kql_functions::{KqlType, TypedExpr};
 use kql_parser::Span;
 use kql_parser::ast::Evaluate;
@@ -53,7 +52,7 @@ fn narrow(input: Tabular, span: Span) -> PResult<Tabular> {
             span,
         ));
     }
-    let number = row_number().alias(ROW);
+    // Each cell carries its column's position (for the order) and name.
     let cells: Vec<Expr> = input
         .columns
         .iter()
@@ -62,36 +61,25 @@ fn narrow(input: Tabular, span: Span) -> PResult<Tabular> {
             named_struct(vec![
                 lit("k"),
                 lit(i64::try_from(k).unwrap_or(i64::MAX)),
+                lit("c"),
+                lit(c.name.as_str()),
                 lit("v"),
                 TypedExpr::new(column_ref(&c.name), c.ty).to_text(),
             ])
         })
         .collect();
     let plan = input
+        .with_row_number(ROW, vec![], vec![], span)?
         .builder()
-        .window(vec![number])
-        .or_internal(span)?
         .project(vec![column_ref(ROW), make_array(cells).alias(CELLS)])
         .or_internal(span)?
         .unnest_column(datafusion::common::Column::new_unqualified(CELLS))
         .or_internal(span)?
         .build()
         .or_internal(span)?;
-    // The column's name by its position in the row.
-    let mut name = datafusion::logical_expr::when(
-        get_field(column_ref(CELLS), "k").eq(lit(0i64)),
-        lit(input.columns[0].name.as_str()),
-    );
-    for (k, c) in input.columns.iter().enumerate().skip(1) {
-        name = name.when(
-            get_field(column_ref(CELLS), "k").eq(lit(i64::try_from(k).unwrap_or(i64::MAX))),
-            lit(c.name.as_str()),
-        );
-    }
-    let name = name.otherwise(lit("")).or_internal(span)?;
     let exprs = vec![
-        (cast(column_ref(ROW), KqlType::Long.to_arrow()) - lit(1i64)).alias("Row"),
-        name.alias("Column"),
+        (column_ref(ROW) - lit(1i64)).alias("Row"),
+        get_field(column_ref(CELLS), "c").alias("Column"),
         get_field(column_ref(CELLS), "v").alias("Value"),
     ];
     let plan = LogicalPlanBuilder::from(plan)

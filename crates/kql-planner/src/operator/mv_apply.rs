@@ -125,9 +125,6 @@ impl Planner<'_> {
         }
 
         // The input's other columns, then the subquery's, in input-row order.
-        let hidden = |name: &str| {
-            name == ROW || name == SEQ || (0..kept.len()).any(|i| passthrough(i) == name)
-        };
         let mut exprs = Vec::new();
         let mut columns: Vec<KqlColumn> = Vec::new();
         for (i, c) in kept.iter().enumerate() {
@@ -136,7 +133,7 @@ impl Planner<'_> {
         }
         let mut namer = crate::naming::Namer::with_taken(columns.iter().map(|c| c.name.clone()));
         for c in &current.columns {
-            if hidden(&c.name) {
+            if is_hidden(&c.name) {
                 continue;
             }
             let name = namer.claim(&c.name);
@@ -221,7 +218,7 @@ impl Planner<'_> {
                         input
                             .columns
                             .iter()
-                            .filter(|c| c.name != ROW && c.name != SEQ && !is_passthrough(&c.name))
+                            .filter(|c| !is_hidden(&c.name))
                             .map(|c| name(&c.name))
                             .collect()
                     } else {
@@ -272,8 +269,9 @@ fn passthrough(i: usize) -> String {
     format!("{PASSTHROUGH}{i}")
 }
 
-fn is_passthrough(name: &str) -> bool {
-    name.starts_with(PASSTHROUGH)
+/// Whether a column is one of mv-apply's own: the row number, the position, a carried column.
+fn is_hidden(name: &str) -> bool {
+    name == ROW || name == SEQ || name.starts_with(PASSTHROUGH)
 }
 
 /// The order of the subquery's results: by input row, then by position where there is one.
