@@ -533,19 +533,21 @@ impl Engine {
 /// a user can tune a workload, or compare settings, without rebuilding. A variable that does not
 /// parse is left out, and said in the returned warnings rather than failing every query.
 fn with_environment_overrides(mut config: SessionConfig) -> (SessionConfig, Vec<String>) {
-    let from_env = match datafusion::config::ConfigOptions::from_env() {
-        Ok(options) => options,
-        Err(e) => return (config, vec![format!("ignoring DATAFUSION_* settings: {e}")]),
-    };
+    let keys: Vec<String> = config
+        .options()
+        .entries()
+        .into_iter()
+        .map(|entry| entry.key)
+        .collect();
     let mut warnings = Vec::new();
-    for entry in from_env.entries() {
-        let var = entry.key.to_uppercase().replace('.', "_");
-        if std::env::var_os(&var).is_none() {
+    for key in keys {
+        // The variable's name as `datafusion-cli` (`ConfigOptions::from_env`) spells it; that
+        // function is not used because one bad variable makes it drop them all.
+        let var = key.to_uppercase().replace('.', "_");
+        let Some(value) = std::env::var_os(&var) else {
             continue;
-        }
-        if let Some(value) = entry.value
-            && let Err(e) = config.options_mut().set(&entry.key, &value)
-        {
+        };
+        if let Err(e) = config.options_mut().set(&key, &value.to_string_lossy()) {
             warnings.push(format!("ignoring {var}: {e}"));
         }
     }

@@ -73,6 +73,11 @@ impl ScalarUDFImpl for JsonTextEquals {
         let ColumnarValue::Scalar(ScalarValue::Utf8(Some(literal))) = literal else {
             return exec_err!("{JSON_TEXT_EQUALS} needs a string literal");
         };
+        // Only the candidate rows reach `json_as_text`: a path that varies by row would be
+        // paired with the wrong rows.
+        if path.iter().any(|p| matches!(p, ColumnarValue::Array(_))) {
+            return exec_err!("{JSON_TEXT_EQUALS} needs a constant path");
+        }
         let (json, scalar) = match json {
             ColumnarValue::Array(a) => (Arc::clone(a), false),
             ColumnarValue::Scalar(s) => (s.to_array_of_size(1)?, true),
@@ -217,6 +222,25 @@ mod tests {
             ours,
             [true, false, false, true, false, false, false, false, true]
         );
+    }
+
+    #[test]
+    fn a_path_that_varies_by_row_is_refused() {
+        let json: ArrayRef = Arc::new(StringArray::from(vec![r#"{"a":"x"}"#, r#"{"b":"x"}"#]));
+        let keys: ArrayRef = Arc::new(StringArray::from(vec!["b", "a"]));
+        let field = Arc::new(Field::new("d", DataType::Utf8, true));
+        let result = JsonTextEquals::new().invoke_with_args(ScalarFunctionArgs {
+            args: vec![
+                ColumnarValue::Array(json),
+                ColumnarValue::Scalar(ScalarValue::Utf8(Some("x".into()))),
+                ColumnarValue::Array(keys),
+            ],
+            arg_fields: vec![Arc::clone(&field), Arc::clone(&field), field],
+            number_rows: 2,
+            return_field: Arc::new(Field::new("r", DataType::Boolean, true)),
+            config_options: Arc::new(ConfigOptions::default()),
+        });
+        assert!(result.is_err());
     }
 
     #[test]

@@ -41,24 +41,33 @@ pub(crate) fn beta_pdf(x: f64, alpha: f64, beta: f64) -> f64 {
 
 /// The inverse of [`beta_cdf`]: the x whose cumulative probability is `p`, by bisection (the
 /// distribution function is increasing on [0, 1]). statrs's own inverse steps outside [0, 1]
-/// and panics for extreme shapes; bisection cannot, and 200 halvings reach the nearest double.
+/// and panics for extreme shapes; bisection cannot. It bisects the doubles' bit patterns, which
+/// order non-negative doubles as their values do, so it ends in at most 63 steps on the two
+/// neighbouring doubles around the answer, however close to 0 that is (`beta_inv(0.01, 0.01,
+/// 1)` is 1e-200), and gives the one whose probability is nearer `p`.
 pub(crate) fn beta_inv(p: f64, alpha: f64, beta: f64) -> f64 {
     if !(0.0..=1.0).contains(&p) || !shapes_valid(alpha, beta) {
         return f64::NAN;
     }
-    let (mut low, mut high) = (0.0f64, 1.0f64);
-    for _ in 0..200 {
-        let mid = low + (high - low) / 2.0;
-        if mid <= low || mid >= high {
-            break;
-        }
-        match checked_beta_reg(alpha, beta, mid) {
+    if p == 0.0 || p == 1.0 {
+        return p;
+    }
+    let cdf = |bits: u64| checked_beta_reg(alpha, beta, f64::from_bits(bits));
+    // cdf(low) < p <= cdf(high) throughout: cdf(0) = 0 and cdf(1) = 1.
+    let (mut low, mut high) = (0.0f64.to_bits(), 1.0f64.to_bits());
+    while high - low > 1 {
+        let mid = low + (high - low) / 2;
+        match cdf(mid) {
             Ok(c) if c < p => low = mid,
             Ok(_) => high = mid,
             Err(_) => return f64::NAN,
         }
     }
-    low + (high - low) / 2.0
+    match (cdf(low), cdf(high)) {
+        (Ok(below), Ok(above)) if p - below < above - p => f64::from_bits(low),
+        (Ok(_), Ok(_)) => f64::from_bits(high),
+        _ => f64::NAN,
+    }
 }
 
 /// A `(real, real, real) → real` UDF from a plain function; a null argument gives null.
@@ -145,15 +154,18 @@ mod tests {
         assert!(beta_cdf(0.1, 1.0, 10_001.0).is_nan());
         assert!(beta_pdf(0.0, 1.0, 1.0).is_nan());
         assert!(beta_inv(1.5, 1.0, 1.0).is_nan());
-        // Shapes where statrs's own inverse panics.
-        for (p, a, b) in [
-            (0.5, 10_000.0, 10_000.0),
-            (0.999_999, 0.0001, 10_000.0),
-            (1e-300, 10_000.0, 0.0001),
-        ] {
+        // Shapes where statrs's own inverse panics: a symmetric one has its median at 0.5.
+        assert!((beta_inv(0.5, 10_000.0, 10_000.0) - 0.5).abs() < 1e-12);
+        for (p, a, b) in [(0.999_999, 0.0001, 10_000.0), (1e-300, 10_000.0, 0.0001)] {
             let x = beta_inv(p, a, b);
             assert!(x.is_nan() || (0.0..=1.0).contains(&x), "{p} {a} {b}: {x}");
         }
+        // The ends, and an answer far below 1e-60: Beta(0.01, 1) has cdf x^0.01, so the
+        // inverse of 0.01 is 0.01^100.
+        assert_eq!(beta_inv(0.0, 2.0, 3.0), 0.0);
+        assert_eq!(beta_inv(1.0, 2.0, 3.0), 1.0);
+        let tiny = beta_inv(0.01, 0.01, 1.0);
+        assert!((tiny / 1e-200 - 1.0).abs() < 1e-9, "{tiny}");
         assert_eq!(beta_cdf(0.0, 2.0, 3.0), 0.0);
         assert_eq!(beta_cdf(1.0, 2.0, 3.0), 1.0);
     }
