@@ -17,7 +17,12 @@ Modes:
   parquet  both engines query the Parquet files directly, one query at a time, kql and DuckDB
            runs interleaved. kql: one process per query and run (`--data` of the four Parquet
            files); the time compared is its in-process parse+plan+execute (`--timing` total), the
-           process wall time is shown beside it. DuckDB: views over read_parquet(...).
+           process wall time is shown beside it. DuckDB: views over read_parquet(...), all runs
+           on one connection. Beside the main ratio, two that compare like with like: each
+           engine's first query (kql's one-shot process against DuckDB's first query on a new
+           connection, whose caches are empty), and each engine's second run of a query (kql:
+           the second statement of a `q; q` batch, with its share of the batch's parse and plan;
+           DuckDB: its runs on the shared connection).
 
 DuckDB's time is `con.execute(sql)` followed by `con.complete()`, which runs the query to its end
 and keeps the whole result inside DuckDB, with no conversion to Python objects (`execute()` alone
@@ -598,6 +603,8 @@ class ModeResult:
     mode: str
     kql_ms: dict = field(default_factory=dict)       # stem -> [ms]
     kql_wall_ms: dict = field(default_factory=dict)  # stem -> [ms] (parquet mode)
+    kql_warm_ms: dict = field(default_factory=dict)  # stem -> [ms] (parquet mode: 2nd of q; q)
+    duck_first_ms: dict = field(default_factory=dict)  # stem -> [ms] (parquet: new connection)
     duck_ms: dict = field(default_factory=dict)
     checks: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
@@ -665,6 +672,22 @@ def memory_mode(args, queries, schema, data_dir, quiet: Quiet) -> ModeResult:
     return res
 
 
+def duck_first_time(data_dir: Path, schema, args, sql: str) -> float:
+    """DuckDB's first query on a new connection over the Parquet views (its file and metadata
+    caches are per database, so they start empty, as in a `duckdb -c` process)."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        if args.threads:
+            con.execute(f"SET threads = {args.threads}")
+        for table in schema:
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM '
+                        f"read_parquet('{data_dir / f'{table}.parquet'}')")
+        return duck_time(con, sql, args.duck_timing)
+    finally:
+        con.close()
+
+
 def parquet_mode(args, queries, schema, data_dir, quiet: Quiet) -> ModeResult:
     res = ModeResult("parquet")
     con = duck_connect("parquet", data_dir, schema, args.threads)
@@ -680,9 +703,16 @@ def parquet_mode(args, queries, schema, data_dir, quiet: Quiet) -> ModeResult:
                     t = parse_timing(r.stderr)
                     res.kql_ms.setdefault(q.stem, []).append(t.total)
                     res.kql_wall_ms.setdefault(q.stem, []).append(wall)
+                    r, _, _ = quiet.measure(
+                        lambda: run_kql(args.kql, base, query=f"{q.kql}\n;\n{q.kql}"))
+                    t = parse_timing(r.stderr)
+                    res.kql_warm_ms.setdefault(q.stem, []).append(
+                        t.statements[1][0] + (t.parse + t.plan) / 2)
                 else:
                     res.duck_ms.setdefault(q.stem, []).append(
                         quiet.measure(lambda: duck_time(con, q.sql, args.duck_timing)))
+                    res.duck_first_ms.setdefault(q.stem, []).append(
+                        quiet.measure(lambda: duck_first_time(data_dir, schema, args, q.sql)))
     if not args.no_check:
         log("parquet: correctness")
         with tempfile.TemporaryDirectory(prefix="kql-compare-") as tmp:
@@ -780,10 +810,11 @@ def report_mode(res: ModeResult, queries: list[Query]) -> str:
     head = ["query", "kql ms", "duckdb ms", "kql/duckdb"]
     if parquet:
         head.insert(2, "kql process ms")
+        head += ["duckdb first ms", "first/first", "kql 2nd ms", "2nd/duckdb"]
     head += ["rows", "same rows"]
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "|".join("---" for _ in head) + "|")
-    ratios = []
+    ratios, first_ratios, warm_ratios = [], [], []
     for q in queries:
         k, d = med(res.kql_ms.get(q.stem, [])), med(res.duck_ms.get(q.stem, []))
         ratio = k / d if k and d else None
@@ -793,6 +824,16 @@ def report_mode(res: ModeResult, queries: list[Query]) -> str:
         row = [q.stem, fmt_ms(k), fmt_ms(d), f"{ratio:.2f}" if ratio else "-"]
         if parquet:
             row.insert(2, fmt_ms(med(res.kql_wall_ms.get(q.stem, []))))
+            df = med(res.duck_first_ms.get(q.stem, []))
+            kw = med(res.kql_warm_ms.get(q.stem, []))
+            first = k / df if k and df else None
+            warm = kw / d if kw and d else None
+            if first:
+                first_ratios.append(first)
+            if warm:
+                warm_ratios.append(warm)
+            row += [fmt_ms(df), f"{first:.2f}" if first else "-",
+                    fmt_ms(kw), f"{warm:.2f}" if warm else "-"]
         if c is None:
             row += ["-", "not checked"]
         else:
@@ -802,6 +843,10 @@ def report_mode(res: ModeResult, queries: list[Query]) -> str:
     if ratios:
         geo = statistics.geometric_mean(ratios)
         lines.append(f"\nGeometric mean of kql/duckdb: {geo:.2f}")
+    if first_ratios and warm_ratios:
+        lines.append(f"Geometric mean of first/first: "
+                     f"{statistics.geometric_mean(first_ratios):.2f}; of 2nd/duckdb: "
+                     f"{statistics.geometric_mean(warm_ratios):.2f}")
     notes = [(s, c.note) for s, c in res.checks.items() if c.note]
     for stem, note in notes:
         lines.append(f"\n{stem}: {note}")
@@ -821,7 +866,10 @@ def report_extra(res: ModeResult) -> str:
     if res.mode == "parquet":
         lines.append("kql ms: parse+plan+execute inside the process (--timing total); "
                      "kql process ms: wall time of the whole process (start, Parquet metadata, "
-                     "query, CSV output to /dev/null).")
+                     "query, CSV output to /dev/null). duckdb ms: runs on one connection; "
+                     "duckdb first ms: the first query on a new connection (first/first = kql ms "
+                     "/ duckdb first ms); kql 2nd ms: the second statement of `q; q` in one "
+                     "process (2nd/duckdb = kql 2nd ms / duckdb ms).")
     return "\n".join(lines)
 
 
@@ -933,6 +981,7 @@ def main() -> None:
         args.json.write_text(json.dumps({
             "rows": args.rows, "runs": args.runs, "environment": env,
             "modes": [{"mode": r.mode, "kql_ms": r.kql_ms, "kql_wall_ms": r.kql_wall_ms,
+                       "kql_warm_ms": r.kql_warm_ms, "duckdb_first_ms": r.duck_first_ms,
                        "duckdb_ms": r.duck_ms, "extra": r.extra,
                        "checks": {s: c.__dict__ for s, c in r.checks.items()}} for r in results],
             "load": load,

@@ -355,6 +355,10 @@ impl Engine {
             exprs.push(read_column(field, ty, nested, may_be_null(field)).alias(field.name()));
             columns.push(KqlColumn::new(field.name().clone(), ty));
         }
+        if !nested && let Some(provider) = scanned_as_is(&df, &file_schema, &exprs) {
+            self.insert(name, provider, columns.clone(), Vec::new())?;
+            return Ok(columns);
+        }
         let df = df.select(exprs).map_err(load_error)?;
         if nested {
             let batches = df.collect().await.map_err(load_error)?;
@@ -576,6 +580,37 @@ fn kql_type_named(name: &str) -> Option<KqlType> {
 /// string as `""` (KQL strings have no null) unless the files hold none
 /// ([`crate::parquet_nulls`]). Files with nested columns are read whole and converted by
 /// [`crate::coerce`] instead.
+/// The Parquet table `df` scans, when `exprs` read each of the file's columns as it is, under
+/// its own name and in file order. Registered as it is, a query's plan starts at the scan; a
+/// view (`select(exprs)`) would put a projection of every column, and an alias, under every
+/// query, which the analyzer and each optimizer pass walk (the tables have 30–50 columns).
+fn scanned_as_is(
+    df: &DataFrame,
+    file_schema: &datafusion::arrow::datatypes::Schema,
+    exprs: &[datafusion::logical_expr::Expr],
+) -> Option<Arc<dyn TableProvider>> {
+    use datafusion::logical_expr::{Expr, LogicalPlan};
+    let as_is = exprs.len() == file_schema.fields().len()
+        && exprs.iter().zip(file_schema.fields()).all(|(e, f)| match e {
+            Expr::Alias(a) => {
+                a.name == *f.name()
+                    && matches!(a.expr.as_ref(), Expr::Column(c) if c.relation.is_none() && c.name == *f.name())
+            }
+            _ => false,
+        });
+    match df.logical_plan() {
+        LogicalPlan::TableScan(scan)
+            if as_is
+                && scan.projection.is_none()
+                && scan.filters.is_empty()
+                && scan.fetch.is_none() =>
+        {
+            datafusion::datasource::source_as_provider(&scan.source).ok()
+        }
+        _ => None,
+    }
+}
+
 fn read_column(
     field: &datafusion::arrow::datatypes::Field,
     ty: KqlType,
