@@ -576,10 +576,6 @@ fn kql_type_named(name: &str) -> Option<KqlType> {
     .find(|t| t.name() == name)
 }
 
-/// A Parquet column as a KQL column reads it: cast to the canonical Arrow type of `ty`, a null
-/// string as `""` (KQL strings have no null) unless the files hold none
-/// ([`crate::parquet_nulls`]). Files with nested columns are read whole and converted by
-/// [`crate::coerce`] instead.
 /// The Parquet table `df` scans, when `exprs` read each of the file's columns as it is, under
 /// its own name and in file order. Registered as it is, a query's plan starts at the scan; a
 /// view (`select(exprs)`) would put a projection of every column, and an alias, under every
@@ -611,6 +607,10 @@ fn scanned_as_is(
     }
 }
 
+/// A Parquet column as a KQL column reads it: cast to the canonical Arrow type of `ty`, a null
+/// string as `""` (KQL strings have no null) unless the files hold none
+/// ([`crate::parquet_nulls`]). Files with nested columns are read whole and converted by
+/// [`crate::coerce`] instead.
 fn read_column(
     field: &datafusion::arrow::datatypes::Field,
     ty: KqlType,
