@@ -276,6 +276,26 @@ fn out_files_appear_only_when_the_query_succeeds() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
+/// A file replaced by `--out` keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn out_files_keep_their_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.csv");
+    std::fs::write(&file, "old\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    kql()
+        .args(["-o", "csv", "--out"])
+        .arg(&file)
+        .arg("print a = 1")
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "a\r\n1\r\n");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
 /// A device is written in place, never renamed over.
 #[cfg(unix)]
 #[test]

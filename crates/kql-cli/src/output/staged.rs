@@ -3,6 +3,8 @@
 //! that fails half way through a batch neither leaves a half-written file nor clobbers the one
 //! that was there. A path that is not a regular file (`/dev/null`, a named pipe) or is a
 //! symbolic link is written in place: renaming over it would replace the device or the link.
+//! A file that was there keeps its permissions (the new one takes them before the rename); its
+//! owner is the writer's, and other hard links to it keep the old contents.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -20,7 +22,8 @@ impl Staged {
     pub(crate) fn create(&mut self, path: &Path) -> Result<File, Failure> {
         let cannot =
             |e: std::io::Error| Failure::Other(format!("cannot create {}: {e}", path.display()));
-        let in_place = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file());
+        let existing = std::fs::symlink_metadata(path).ok();
+        let in_place = existing.as_ref().is_some_and(|m| !m.file_type().is_file());
         let Some(name) = path.file_name().filter(|_| !in_place) else {
             return File::create(path).map_err(cannot);
         };
@@ -31,6 +34,10 @@ impl Staged {
         ));
         let file = File::create(&temp).map_err(cannot)?;
         self.files.push((temp, path.to_path_buf()));
+        if let Some(existing) = existing {
+            file.set_permissions(existing.permissions())
+                .map_err(cannot)?;
+        }
         Ok(file)
     }
 

@@ -14,11 +14,11 @@
 //! chunks of lines, the others turn chunks into record batches; errors name the file and line.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -280,12 +280,17 @@ pub(super) fn read_json_as(
     let chunk_rx = Arc::new(Mutex::new(chunk_rx));
     let (parsed_tx, parsed_rx) = mpsc::channel::<Parsed>();
     let skip = options.skip_bad_rows;
+    // Set by a worker that found a bad row when bad rows fail the load: reading stops there
+    // instead of parsing the rest of the file for an error that is already known. The rows
+    // before it are all in chunks already sent, so the first bad row is still found.
+    let failed = AtomicBool::new(false);
 
     let read_result = std::thread::scope(|scope| {
         for _ in 0..workers {
             let rx = Arc::clone(&chunk_rx);
             let tx = parsed_tx.clone();
             let columns = Arc::clone(&columns);
+            let failed = &failed;
             scope.spawn(move || {
                 loop {
                     let next = match rx.lock() {
@@ -293,10 +298,11 @@ pub(super) fn read_json_as(
                         Err(_) => return,
                     };
                     let Ok(chunk) = next else { return };
-                    if tx
-                        .send(parse_chunk(&chunk, &columns, skip, dialect))
-                        .is_err()
-                    {
+                    let parsed = parse_chunk(&chunk, &columns, skip, dialect);
+                    if !skip && !parsed.bad.is_empty() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    if tx.send(parsed).is_err() {
                         return;
                     }
                 }
@@ -307,6 +313,7 @@ pub(super) fn read_json_as(
             sources,
             dialect,
             &chunk_tx,
+            &failed,
             counter.as_ref(),
             options.progress.as_ref(),
         );
@@ -388,11 +395,12 @@ fn row_error(source: &JsonSource, pos: Pos, message: String) -> EngineError {
     }
 }
 
-/// Reads every source into chunks for the workers.
+/// Reads every source into chunks for the workers, until `stop` is set.
 fn read_chunks(
     sources: &[JsonSource],
     dialect: Dialect,
     tx: &mpsc::SyncSender<Chunk>,
+    stop: &AtomicBool,
     counter: Option<&Arc<AtomicU64>>,
     progress: Option<&Progress>,
 ) -> Result<(), EngineError> {
@@ -405,11 +413,15 @@ fn read_chunks(
             reported = now;
         }
     };
-    // Sends the chunk when full (or `force`d and not empty); false when the workers are gone.
+    // Sends the chunk when full (or `force`d and not empty); false when the workers are gone
+    // or reading is to stop.
     let mut flush = |chunk: &mut Chunk, seq: &mut usize, force: bool| -> bool {
         let due = chunk.rows.len() >= CHUNK_LINES || (force && !chunk.rows.is_empty());
         if !due {
             return true;
+        }
+        if stop.load(Ordering::Relaxed) {
+            return false;
         }
         let source = chunk.source;
         let full = std::mem::replace(chunk, new_chunk(*seq + 1, source));
@@ -554,6 +566,8 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool, dialect: Dialect) -
     let mut count = 0usize;
     let mut bad = Vec::new();
     let mut unknown: Vec<(String, usize, Pos)> = Vec::new();
+    // The keys in `unknown`, looked up for every ignored key of every row.
+    let mut unknown_keys: HashSet<String> = HashSet::new();
     let mut hints: Vec<usize> = Vec::new();
     for (pos, range) in &chunk.rows {
         let text = match std::str::from_utf8(&chunk.text[range.clone()]) {
@@ -572,7 +586,8 @@ fn parse_chunk(chunk: &Chunk, columns: &Columns, skip: bool, dialect: Dialect) -
             cells.extend((0..n).map(|_| Cell::Null));
             for (j, (key, raw)) in fields.into_iter().enumerate() {
                 let Some(i) = columns.find(&key, hints.get(j).copied()) else {
-                    if !unknown.iter().any(|(k, _, _)| *k == key) {
+                    if !unknown_keys.contains(key.as_ref()) {
+                        unknown_keys.insert(key.to_string());
                         unknown.push((key.to_string(), chunk.source, *pos));
                     }
                     continue;
