@@ -86,7 +86,19 @@ impl TypedExpr {
     /// its quotes, other `dynamic` values as JSON text; numbers, datetimes and timespans in
     /// KQL's text forms.
     pub fn to_text(&self) -> Expr {
-        coalesce(vec![self.text_or_null(), lit("")])
+        self.split_part(true)
+            .unwrap_or_else(|| coalesce(vec![self.text_or_null(), lit("")]))
+    }
+
+    /// `split(s, d)[i]` as the part itself, not a JSON array read back; `None` for any other
+    /// value. See [`crate::scalar::string::split_part`] for `empty_when_missing`.
+    fn split_part(&self, empty_when_missing: bool) -> Option<Expr> {
+        match (&self.ty, &self.path) {
+            (KqlType::Dynamic, Some(DynamicPath { base, steps })) if steps.len() == 1 => {
+                crate::scalar::string::split_part(base, &steps[0], empty_when_missing)
+            }
+            _ => None,
+        }
     }
 
     /// [`Self::to_text`] without the `""` for null: for a comparison with a non-empty constant,
@@ -95,14 +107,9 @@ impl TypedExpr {
     pub fn text_or_null(&self) -> Expr {
         match self.ty {
             KqlType::String | KqlType::Guid => self.expr.clone(),
-            KqlType::Dynamic => match &self.path {
-                // `split(s, d)[i]`: the part itself, not a JSON array read back.
-                Some(DynamicPath { base, steps }) if steps.len() == 1 => {
-                    crate::scalar::string::split_part(base, &steps[0])
-                        .unwrap_or_else(|| json::json_as_text_udf().call(self.accessor_args()))
-                }
-                _ => json::json_as_text_udf().call(self.accessor_args()),
-            },
+            KqlType::Dynamic => self
+                .split_part(false)
+                .unwrap_or_else(|| json::json_as_text_udf().call(self.accessor_args())),
             _ => crate::scalar::conversion::format_value(self.expr.clone(), self.ty),
         }
     }

@@ -15,7 +15,7 @@ mod rewrite;
 mod text;
 
 use datafusion::functions::expr_fn as df;
-use datafusion::logical_expr::{Expr, cast};
+use datafusion::logical_expr::{Expr, cast, lit};
 
 pub use key_values::{KvOptions, parse_kv};
 pub use ops::{
@@ -115,7 +115,9 @@ pub(crate) fn register(r: &mut Registry) {
             Signature::new([Param::Any, STRING, LONG], Returns::Type(KqlType::Dynamic)).optional(1),
         ],
         lower: |_, _, args| {
-            let mut exprs = texts(&args[..2]);
+            // The kernel reads null as `""` itself: a `coalesce` (`to_text`) around a nullable
+            // column would copy it before every split.
+            let mut exprs: Vec<Expr> = args[..2].iter().map(TypedExpr::text_or_null).collect();
             exprs.extend(args.into_iter().skip(2).map(|a| a.expr));
             Ok(text::split_udf().call(exprs))
         },
@@ -280,10 +282,11 @@ fn regex_call(
     Ok(udf.call(vec![pattern.expr, text.to_text()]))
 }
 
-/// Every argument as text (`tostring` semantics: null becomes `""`).
-/// `split(text, delimiter)[index]` as text (what `tostring()` of that element gives), when
-/// `split_call` is a two-argument `split`; `None` otherwise.
-pub fn split_part(split_call: &Expr, index: &Expr) -> Option<Expr> {
+/// `split(text, delimiter)[index]` as text, when `split_call` is a two-argument `split`; `None`
+/// otherwise. A missing part is null, or `""` (what `tostring()` of it gives) when
+/// `empty_when_missing`: the kernel writes it, where a `coalesce` around the call would copy
+/// every row's part once more.
+pub fn split_part(split_call: &Expr, index: &Expr, empty_when_missing: bool) -> Option<Expr> {
     let Expr::ScalarFunction(f) = split_call else {
         return None;
     };
@@ -298,6 +301,9 @@ pub fn split_part(split_call: &Expr, index: &Expr) -> Option<Expr> {
     }
     let mut args = f.args.clone();
     args.push(index.clone());
+    if empty_when_missing {
+        args.push(lit(""));
+    }
     Some(text::split_part_udf().call(args))
 }
 
@@ -450,6 +456,7 @@ fn register_lookup_and_rewrite(r: &mut Registry) {
     });
 }
 
+/// Every argument as text (`tostring` semantics: null becomes `""`).
 fn texts(args: &[TypedExpr]) -> Vec<Expr> {
     args.iter().map(TypedExpr::to_text).collect()
 }
