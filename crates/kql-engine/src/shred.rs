@@ -316,10 +316,11 @@ fn extract_members(json: &StringArray, keys: &[MemberPlan]) -> Vec<ArrayRef> {
         .map(|k| MemberBuilder::new(k, json.len()))
         .collect();
     let mut found = vec![false; keys.len()];
+    let mut hints = Vec::new();
     for row in 0..json.len() {
         found.fill(false);
         if json.is_valid(row) {
-            extract_row(json.value(row), keys, &mut builders, &mut found);
+            extract_row(json.value(row), keys, &mut builders, &mut found, &mut hints);
         }
         for (b, f) in builders.iter_mut().zip(&found) {
             if !f {
@@ -331,19 +332,34 @@ fn extract_members(json: &StringArray, keys: &[MemberPlan]) -> Vec<ArrayRef> {
 }
 
 /// Appends the members of one row found among `keys` to their builders, marking them found.
+/// `hints[j]` is the slot of the `j`-th key of the row before: rows of a log mostly list their
+/// keys in the same order, so one comparison usually finds a key's slot, not a search of all.
 fn extract_row(
     json: &str,
     keys: &[MemberPlan],
     builders: &mut [MemberBuilder],
     found: &mut [bool],
+    hints: &mut Vec<usize>,
 ) {
     let mut jiter = Jiter::new(json.as_bytes());
     if !matches!(jiter.peek(), Ok(Peek::Object)) {
         return;
     }
     let mut key = jiter.known_object();
+    let mut j = 0;
     while let Ok(Some(k)) = key {
-        let slot = keys.iter().position(|x| x.key == k).filter(|s| !found[*s]);
+        let slot = match hints.get(j) {
+            Some(&h) if keys.get(h).is_some_and(|x| x.key == k) => Some(h),
+            _ => keys.iter().position(|x| x.key == k),
+        };
+        // A key that is not a member leaves no hint (`usize::MAX` names no slot).
+        let hint = slot.unwrap_or(usize::MAX);
+        match hints.get_mut(j) {
+            Some(h) => *h = hint,
+            None => hints.push(hint),
+        }
+        j += 1;
+        let slot = slot.filter(|s| !found[*s]);
         let Some(slot) = slot else {
             if jiter.next_skip().is_err() {
                 return;

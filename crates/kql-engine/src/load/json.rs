@@ -443,9 +443,8 @@ fn read_chunks(
         let mut first_row = dialect == Dialect::Azure;
         loop {
             let start = chunk.text.len();
-            let n = reader
-                .read_until(b'\n', &mut chunk.text)
-                .map_err(|e| read_error(line_no + 1, e))?;
+            let n =
+                read_line(&mut reader, &mut chunk.text).map_err(|e| read_error(line_no + 1, e))?;
             if n == 0 {
                 break;
             }
@@ -496,6 +495,30 @@ fn read_chunks(
         }
     }
     Ok(())
+}
+
+/// Appends the next line of `reader` (with its `\n`, if any) to `buf` and returns its length,
+/// as `BufRead::read_until` does, but with the `memchr` crate's vectorized search: the standard
+/// library's word-at-a-time one took a fifth of the reader thread's time on `traces`.
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (line_ends, used) = match memchr::memchr(b'\n', available) {
+            Some(at) => (true, at + 1),
+            None => (available.is_empty(), available.len()),
+        };
+        buf.extend_from_slice(&available[..used]);
+        reader.consume(used);
+        read += used;
+        if line_ends {
+            return Ok(read);
+        }
+    }
 }
 
 fn new_chunk(seq: usize, source: usize) -> Chunk {
@@ -782,4 +805,29 @@ pub fn sniff_json(source: &JsonSource) -> Result<JsonShape, EngineError> {
             .filter(is_diagnostic_record)
             .and_then(|r| record_category(&r)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines longer than the reader's buffer, `\r\n`, empty lines and a last line without `\n`
+    /// come out as `read_until` gives them.
+    #[test]
+    fn read_line_gives_the_lines_read_until_gives() {
+        let text = b"{\"a\":1}\r\n\nlonger than the buffer\nlast";
+        let mut reader = std::io::BufReader::with_capacity(4, &text[..]);
+        let mut expected = std::io::BufReader::with_capacity(4, &text[..]);
+        loop {
+            let (mut got, mut want) = (b"x".to_vec(), b"x".to_vec());
+            let n = read_line(&mut reader, &mut got).unwrap_or_else(|e| panic!("{e}"));
+            let m = expected
+                .read_until(b'\n', &mut want)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((n, got), (m, want));
+            if n == 0 {
+                break;
+            }
+        }
+    }
 }
