@@ -8,7 +8,7 @@ use datafusion::arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::util::pretty::pretty_format_batches;
 use kql_engine::{Engine, KqlColumn, KqlType};
 
-/// Rows that test the reading of JSON: escapes, duplicate keys, JSON null, nested values,
+/// Rows that test the reading of JSON: escapes (in keys too), duplicate keys, JSON null, nested values,
 /// numbers as written, arrays, scalars, SQL null, and JSON that breaks off before or after the
 /// member.
 const ROWS: &[Option<&str>] = &[
@@ -28,6 +28,8 @@ const ROWS: &[Option<&str>] = &[
     Some(r#"{"a":}"#),
     Some(r#"{"b":"x", "a" : { "n" : [ 1 ] } }"#),
     Some(r#"{"a":"x","b":1} trailing"#),
+    Some(r#"{"\u0061":"x y","b":"k\"ey"}"#),
+    Some(r#"{"b\q":1,"a":"x"}"#),
 ];
 
 /// A table `T` of `copies` times [`ROWS`]: once, its members are shredded as text; repeated, as
