@@ -69,13 +69,13 @@ impl Engine {
             // arrive: a single ordered partition (after a sort, or a single-partition source)
             // must not be split round-robin and merged back in another order.
             .set_bool("datafusion.optimizer.enable_round_robin_repartition", false)
-            // Parquet: read strings as Utf8 (KQL's string type) instead of views cast at every
-            // query. Filter push-down into the decoder (`pushdown_filters`) measured mixed
-            // (benches/PERFORMANCE.md) and stays off.
-            .set_bool(
-                "datafusion.execution.parquet.schema_force_view_types",
-                false,
-            );
+            // Parquet strings are decoded as views (DataFusion's default): a view of a
+            // dictionary-encoded value points into the page's dictionary instead of copying the
+            // text, and the table's cast to Utf8 (KQL's string type) sits above the filters, so
+            // only the rows a query keeps are copied (q1 one-shot 19 → 15 ms; benches/
+            // PERFORMANCE.md). Filter push-down into the decoder (`pushdown_filters`) measured
+            // mixed and stays off but for identifier lookups.
+            .set_bool("datafusion.execution.parquet.schema_force_view_types", true);
         let (config, setting_warnings) = with_environment_overrides(config);
         let state = SessionStateBuilder::new()
             .with_config(config)
