@@ -576,24 +576,31 @@ fn kql_type_named(name: &str) -> Option<KqlType> {
     .find(|t| t.name() == name)
 }
 
-/// The Parquet table `df` scans, when `exprs` read each of the file's columns as it is, under
-/// its own name and in file order. Registered as it is, a query's plan starts at the scan; a
-/// view (`select(exprs)`) would put a projection of every column, and an alias, under every
-/// query, which the analyzer and each optimizer pass walk (the tables have 30–50 columns).
+/// The Parquet table `df` scans, when `exprs` read each of the file's columns as it is or only
+/// cast to its canonical type (which the planner's scan does itself, see
+/// `kql_planner::TableEntry::columns`), under its own name and in file order. Registered as it
+/// is, a query's plan starts at the scan; a view (`select(exprs)`) would put a projection of
+/// every column, and an alias, under every query, which the analyzer and each optimizer pass
+/// walk (the tables have 30–50 columns). Strings are decoded as views and cast, so only files
+/// whose string columns need a `coalesce` (they hold a null) read through a view.
 fn scanned_as_is(
     df: &DataFrame,
     file_schema: &datafusion::arrow::datatypes::Schema,
     exprs: &[datafusion::logical_expr::Expr],
 ) -> Option<Arc<dyn TableProvider>> {
-    use datafusion::logical_expr::{Expr, LogicalPlan};
+    use datafusion::logical_expr::{Cast, Expr, LogicalPlan};
+    let is_column = |e: &Expr, name: &str| matches!(e, Expr::Column(c) if c.relation.is_none() && c.name == name);
     let as_is = exprs.len() == file_schema.fields().len()
-        && exprs.iter().zip(file_schema.fields()).all(|(e, f)| match e {
-            Expr::Alias(a) => {
-                a.name == *f.name()
-                    && matches!(a.expr.as_ref(), Expr::Column(c) if c.relation.is_none() && c.name == *f.name())
-            }
-            _ => false,
-        });
+        && exprs
+            .iter()
+            .zip(file_schema.fields())
+            .all(|(e, f)| match e {
+                Expr::Alias(a) if a.name == *f.name() => match a.expr.as_ref() {
+                    Expr::Cast(Cast { expr, .. }) => is_column(expr, f.name()),
+                    other => is_column(other, f.name()),
+                },
+                _ => false,
+            });
     match df.logical_plan() {
         LogicalPlan::TableScan(scan)
             if as_is
