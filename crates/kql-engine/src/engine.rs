@@ -355,7 +355,7 @@ impl Engine {
             exprs.push(read_column(field, ty, nested, may_be_null(field)).alias(field.name()));
             columns.push(KqlColumn::new(field.name().clone(), ty));
         }
-        if !nested && let Some(provider) = scanned_as_is(&df, &file_schema, &exprs) {
+        if !nested && let Some(provider) = scanned_as_is(&df, &file_schema, &exprs, &columns) {
             self.insert(name, provider, columns.clone(), Vec::new())?;
             return Ok(columns);
         }
@@ -587,18 +587,26 @@ fn scanned_as_is(
     df: &DataFrame,
     file_schema: &datafusion::arrow::datatypes::Schema,
     exprs: &[datafusion::logical_expr::Expr],
+    columns: &[KqlColumn],
 ) -> Option<Arc<dyn TableProvider>> {
     use datafusion::logical_expr::{Cast, Expr, LogicalPlan};
     let is_column = |e: &Expr, name: &str| matches!(e, Expr::Column(c) if c.relation.is_none() && c.name == name);
     let as_is = exprs.len() == file_schema.fields().len()
+        && columns.len() == exprs.len()
         && exprs
             .iter()
             .zip(file_schema.fields())
-            .all(|(e, f)| match e {
-                Expr::Alias(a) if a.name == *f.name() => match a.expr.as_ref() {
-                    Expr::Cast(Cast { expr, .. }) => is_column(expr, f.name()),
-                    other => is_column(other, f.name()),
-                },
+            .zip(columns)
+            .all(|((e, f), c)| match e {
+                Expr::Alias(a) if a.name == *f.name() && c.name == *f.name() => {
+                    match a.expr.as_ref() {
+                        // Exactly the cast the planner's scan makes.
+                        Expr::Cast(Cast { expr, field }) => {
+                            *field.data_type() == c.ty.to_arrow() && is_column(expr, f.name())
+                        }
+                        other => is_column(other, f.name()),
+                    }
+                }
                 _ => false,
             });
     match df.logical_plan() {
