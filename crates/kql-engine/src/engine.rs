@@ -72,9 +72,9 @@ impl Engine {
             // Parquet strings are decoded as views (DataFusion's default): a view of a
             // dictionary-encoded value points into the page's dictionary instead of copying the
             // text, and the table's cast to Utf8 (KQL's string type) sits above the filters, so
-            // only the rows a query keeps are copied (q1 one-shot 19 → 15 ms; benches/
-            // PERFORMANCE.md). Filter push-down into the decoder (`pushdown_filters`) measured
-            // mixed and stays off but for identifier lookups.
+            // only the rows a query keeps are copied (q1 one-shot 19 → 15 ms, see
+            // benches/PERFORMANCE.md). Filter push-down into the decoder (`pushdown_filters`)
+            // measured mixed and stays off but for identifier lookups.
             .set_bool("datafusion.execution.parquet.schema_force_view_types", true);
         let (config, setting_warnings) = with_environment_overrides(config);
         let state = SessionStateBuilder::new()
@@ -590,7 +590,10 @@ fn scanned_as_is(
     columns: &[KqlColumn],
 ) -> Option<Arc<dyn TableProvider>> {
     use datafusion::logical_expr::{Cast, Expr, LogicalPlan};
-    let is_column = |e: &Expr, name: &str| matches!(e, Expr::Column(c) if c.relation.is_none() && c.name == name);
+    let is_column = |e: &Expr, name: &str| {
+        let Expr::Column(c) = e else { return false };
+        c.relation.is_none() && c.name == name
+    };
     let as_is = exprs.len() == file_schema.fields().len()
         && columns.len() == exprs.len()
         && exprs
