@@ -13,11 +13,12 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
-    DataType, DurationNanosecondType, TimeUnit, TimestampNanosecondType,
+    DataType, DurationNanosecondType, Field, FieldRef, TimeUnit, TimestampNanosecondType,
 };
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::{
-    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    Volatility,
 };
 use kql_parser::temporal;
 
@@ -43,6 +44,9 @@ pub struct KernelUdf {
     signature: Signature,
     return_type: DataType,
     kernel: KernelFn,
+    /// The argument whose value the kernel falls back to, if that is the only way its result
+    /// can be null (see [`KernelUdf::null_only_from`]).
+    null_only_from: Option<usize>,
 }
 
 impl KernelUdf {
@@ -58,6 +62,7 @@ impl KernelUdf {
             signature: Signature::exact(args, Volatility::Immutable),
             return_type,
             kernel: KernelFn::Arrays(kernel),
+            null_only_from: None,
         }
     }
 
@@ -68,6 +73,7 @@ impl KernelUdf {
             signature: Signature::variadic_any(Volatility::Immutable),
             return_type,
             kernel: KernelFn::Arrays(kernel),
+            null_only_from: None,
         }
     }
 
@@ -78,7 +84,17 @@ impl KernelUdf {
             signature: Signature::variadic_any(Volatility::Immutable),
             return_type,
             kernel: KernelFn::Columnar(kernel),
+            null_only_from: None,
         }
+    }
+
+    /// Declares that the kernel's result is null only where argument `arg` is (the value it
+    /// falls back to), so a call with a non-null literal there, or a non-nullable column, gives
+    /// a non-nullable column: `kql_split_part(s, "/", 8, "")` is as non-nullable as the
+    /// `coalesce(…, "")` it replaces. Without that argument the result is nullable.
+    pub fn null_only_from(mut self, arg: usize) -> Self {
+        self.null_only_from = Some(arg);
+        self
     }
 
     /// As a shareable [`ScalarUDF`].
@@ -112,6 +128,17 @@ impl ScalarUDFImpl for KernelUdf {
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
         Ok(self.return_type.clone())
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs<'_>) -> Result<FieldRef> {
+        let nullable = self
+            .null_only_from
+            .is_none_or(|arg| args.arg_fields.get(arg).is_none_or(|f| f.is_nullable()));
+        Ok(Arc::new(Field::new(
+            self.name,
+            self.return_type.clone(),
+            nullable,
+        )))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {

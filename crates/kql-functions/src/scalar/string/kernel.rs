@@ -29,6 +29,18 @@ macro_rules! string_udf {
             }))
         }
     };
+    ($(#[$doc:meta])* $name:ident = $udf_name:literal, $ret:expr, $kernel:expr, null_only_from $arg:literal) => {
+        $(#[$doc])*
+        pub(crate) fn $name() -> std::sync::Arc<datafusion::logical_expr::ScalarUDF> {
+            static UDF: std::sync::OnceLock<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> =
+                std::sync::OnceLock::new();
+            std::sync::Arc::clone(UDF.get_or_init(|| {
+                crate::udf::KernelUdf::columnar($udf_name, $ret, $kernel)
+                    .null_only_from($arg)
+                    .into_udf()
+            }))
+        }
+    };
 }
 pub(crate) use string_udf;
 

@@ -26,8 +26,8 @@ string_udf!(
 );
 string_udf!(
     /// `split(text, delimiter)[index]` as text, without building the JSON array: the part at
-    /// `index` (negative from the end), null when there is none.
-    split_part_udf = "kql_split_part", DataType::Utf8, split_part_kernel
+    /// `index` (negative from the end), null when there is none (or the fourth argument).
+    split_part_udf = "kql_split_part", DataType::Utf8, split_part_kernel, null_only_from 3
 );
 string_udf!(
     /// `strrep(text, multiplier[, delimiter])`.
@@ -510,6 +510,34 @@ mod tests {
         let out = out.as_string::<i32>();
         assert_eq!((out.value(0), out.value(1), out.value(2)), ("b", "", ""));
         assert_eq!(out.null_count(), 0);
+    }
+
+    #[test]
+    fn a_split_part_with_non_null_text_for_a_missing_part_is_not_nullable() {
+        use datafusion::arrow::datatypes::Field;
+        use datafusion::logical_expr::ReturnFieldArgs;
+
+        let nullable = |missing: Option<Option<&str>>| {
+            let mut fields = vec![
+                Arc::new(Field::new("s", DataType::Utf8, true)),
+                Arc::new(Field::new("d", DataType::Utf8, false)),
+                Arc::new(Field::new("i", DataType::Int64, false)),
+            ];
+            if let Some(missing) = missing {
+                fields.push(Arc::new(Field::new("m", DataType::Utf8, missing.is_none())));
+            }
+            let scalars = vec![None; fields.len()];
+            split_part_udf()
+                .return_field_from_args(ReturnFieldArgs {
+                    arg_fields: &fields,
+                    scalar_arguments: &scalars,
+                })
+                .expect("return field")
+                .is_nullable()
+        };
+        assert!(nullable(None), "a missing part is null");
+        assert!(nullable(Some(None)), "a nullable fallback can be null");
+        assert!(!nullable(Some(Some(""))), "\"\" stands for a missing part");
     }
 
     #[test]
