@@ -26,7 +26,8 @@ string_udf!(
 );
 string_udf!(
     /// `split(text, delimiter)[index]` as text, without building the JSON array: the part at
-    /// `index` (negative from the end), null when there is none (or the fourth argument).
+    /// `index` (negative from the end); when there is none, the fourth argument (`""` for
+    /// `tostring()`), or null without one.
     split_part_udf = "kql_split_part", DataType::Utf8, split_part_kernel, null_only_from 3
 );
 string_udf!(
