@@ -7,7 +7,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::Schema;
 use datafusion::datasource::{MemTable, provider_as_source};
 use kql_functions::{KqlType, Registry};
-use kql_planner::{Catalog, KqlColumn, Planner, TableEntry};
+use kql_planner::{Catalog, KqlColumn, PlannedQuery, Planner, TableEntry};
 
 /// Two tables with a few columns each, enough for the queries below.
 struct TestCatalog;
@@ -56,15 +56,19 @@ impl Catalog for TestCatalog {
     }
 }
 
-fn plan(query: &str) -> String {
+/// The planned statements of `query` over [`TestCatalog`].
+fn plan_statements(query: &str) -> Vec<PlannedQuery> {
     let script = kql_parser::parse(query).unwrap();
     let registry = Registry::new();
     // 2026-01-01T00:00:00Z, so ago() literals are stable.
     let mut planner = Planner::new(&TestCatalog, &registry, 1_767_225_600_000_000_000);
-    let planned = planner
+    planner
         .plan_script(&script)
-        .unwrap_or_else(|d| panic!("{}", d.render(query)));
-    planned
+        .unwrap_or_else(|d| panic!("{}", d.render(query)))
+}
+
+fn plan(query: &str) -> String {
+    plan_statements(query)
         .iter()
         .map(|p| {
             let columns: Vec<String> = p
@@ -102,6 +106,23 @@ fn summarize_by_bin_and_split() {
     insta::assert_snapshot!(plan(
         r#"AmlComputeJobEvent | summarize n = count() by Workspace = tostring(split(_ResourceId, "/")[8]), bin(TimeGenerated, 1d)"#
     ));
+}
+
+/// `tostring(split(s, d)[i])` is never null (a missing part is `""`), and its column says so,
+/// as the `coalesce(…, "")` it once lowered to did; the dynamic `split(s, d)[i]` can be null.
+#[test]
+fn tostring_of_a_split_part_is_not_nullable() {
+    let query = r#"AmlComputeJobEvent | project w = tostring(split(_ResourceId, "/")[8]), d = split(_ResourceId, "/")[8]"#;
+    let planned = plan_statements(query);
+    let schema = planned[0].plan.schema();
+    let nullable = |name: &str| {
+        schema
+            .field_with_unqualified_name(name)
+            .unwrap()
+            .is_nullable()
+    };
+    assert!(!nullable("w"));
+    assert!(nullable("d"));
 }
 
 #[test]

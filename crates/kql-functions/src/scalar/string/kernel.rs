@@ -17,26 +17,18 @@ use regex::Regex;
 
 use crate::{FunctionError, TypedExpr};
 
-/// Defines `fn $name() -> Arc<ScalarUDF>` returning one shared columnar [`crate::udf::KernelUdf`].
+/// Defines `fn $name() -> Arc<ScalarUDF>` returning one shared columnar [`crate::udf::KernelUdf`];
+/// `null_only_from N` declares argument `N` the only source of nulls
+/// ([`crate::udf::KernelUdf::null_only_from`]).
 macro_rules! string_udf {
-    ($(#[$doc:meta])* $name:ident = $udf_name:literal, $ret:expr, $kernel:expr) => {
-        $(#[$doc])*
-        pub(crate) fn $name() -> std::sync::Arc<datafusion::logical_expr::ScalarUDF> {
-            static UDF: std::sync::OnceLock<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> =
-                std::sync::OnceLock::new();
-            std::sync::Arc::clone(UDF.get_or_init(|| {
-                crate::udf::KernelUdf::columnar($udf_name, $ret, $kernel).into_udf()
-            }))
-        }
-    };
-    ($(#[$doc:meta])* $name:ident = $udf_name:literal, $ret:expr, $kernel:expr, null_only_from $arg:literal) => {
+    ($(#[$doc:meta])* $name:ident = $udf_name:literal, $ret:expr, $kernel:expr $(, null_only_from $arg:literal)?) => {
         $(#[$doc])*
         pub(crate) fn $name() -> std::sync::Arc<datafusion::logical_expr::ScalarUDF> {
             static UDF: std::sync::OnceLock<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> =
                 std::sync::OnceLock::new();
             std::sync::Arc::clone(UDF.get_or_init(|| {
                 crate::udf::KernelUdf::columnar($udf_name, $ret, $kernel)
-                    .null_only_from($arg)
+                    $(.null_only_from($arg))?
                     .into_udf()
             }))
         }

@@ -518,15 +518,14 @@ mod tests {
         use datafusion::arrow::datatypes::Field;
         use datafusion::logical_expr::ReturnFieldArgs;
 
-        let nullable = |missing: Option<Option<&str>>| {
+        // The nullability of the fourth argument's field, if there is one.
+        let nullable = |fallback: Option<bool>| {
             let mut fields = vec![
                 Arc::new(Field::new("s", DataType::Utf8, true)),
                 Arc::new(Field::new("d", DataType::Utf8, false)),
                 Arc::new(Field::new("i", DataType::Int64, false)),
             ];
-            if let Some(missing) = missing {
-                fields.push(Arc::new(Field::new("m", DataType::Utf8, missing.is_none())));
-            }
+            fields.extend(fallback.map(|n| Arc::new(Field::new("m", DataType::Utf8, n))));
             let scalars = vec![None; fields.len()];
             split_part_udf()
                 .return_field_from_args(ReturnFieldArgs {
@@ -537,8 +536,11 @@ mod tests {
                 .is_nullable()
         };
         assert!(nullable(None), "a missing part is null");
-        assert!(nullable(Some(None)), "a nullable fallback can be null");
-        assert!(!nullable(Some(Some(""))), "\"\" stands for a missing part");
+        assert!(nullable(Some(true)), "a nullable fallback can be null");
+        assert!(
+            !nullable(Some(false)),
+            "a non-null fallback stands for a missing part"
+        );
     }
 
     #[test]
