@@ -8,6 +8,7 @@
 pub(crate) mod kernel;
 mod key_values;
 mod lookup;
+mod memo;
 mod ops;
 mod punycode;
 mod regex_fns;

@@ -11,6 +11,7 @@ use datafusion::common::Result;
 use datafusion::logical_expr::ColumnarValue;
 
 use super::kernel::{IntArg, StrArg, push_json_str, string_udf};
+use super::memo::Memo;
 
 string_udf!(
     /// `substring(text, start[, length])`.
@@ -249,28 +250,34 @@ fn split_part_kernel(args: &[ColumnarValue], rows: usize) -> Result<ArrayRef> {
     let delimiter = StrArg::arg(args, 1, "kql_split_part")?;
     let index = IntArg::arg_or(args, 2, 0)?;
     let missing = args.get(3).map(StrArg::new).transpose()?;
+    // With the delimiter and index the same in every row, a part depends on the text alone.
+    let mut memo = Memo::new(delimiter.constant().is_some() && matches!(index, IntArg::Scalar(_)));
     let mut out = StringBuilder::with_capacity(rows, rows * 8);
     for i in 0..rows {
-        let (s, d) = (text.text(i), delimiter.text(i));
-        let part = index.get(i).and_then(|k| {
-            if d.is_empty() {
-                return (k == 0 || k == -1).then_some(s);
-            }
-            if k >= 0 {
-                split_by(s, d).nth(usize::try_from(k).ok()?)
-            } else {
-                // Not `rsplit`: it cuts a self-overlapping delimiter ("aa" in "aaa") elsewhere.
-                let parts: Vec<&str> = split_by(s, d).collect();
-                let back = usize::try_from(k.checked_neg()?).ok()?;
-                parts.len().checked_sub(back).map(|p| parts[p])
-            }
-        });
+        let (d, k) = (delimiter.text(i), index.get(i));
+        let part = memo.get_or(text.text(i), |s| nth_part(s, d, k?));
         match (part, &missing) {
             (None, Some(missing)) => out.append_option(missing.get(i)),
             _ => out.append_option(part),
         }
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// Part `k` of `s` cut at every `d` (negative: from the end), `None` when there is none. An
+/// empty delimiter does not cut: the text is part 0 and part -1.
+fn nth_part<'a>(s: &'a str, d: &'a str, k: i64) -> Option<&'a str> {
+    if d.is_empty() {
+        return (k == 0 || k == -1).then_some(s);
+    }
+    if k >= 0 {
+        split_by(s, d).nth(usize::try_from(k).ok()?)
+    } else {
+        // Not `rsplit`: it cuts a self-overlapping delimiter ("aa" in "aaa") elsewhere.
+        let parts: Vec<&str> = split_by(s, d).collect();
+        let back = usize::try_from(k.checked_neg()?).ok()?;
+        parts.len().checked_sub(back).map(|p| parts[p])
+    }
 }
 
 /// `split` (split-function.md): every part, empty ones included, as a JSON array; with an index,
@@ -511,6 +518,50 @@ mod tests {
         let out = out.as_string::<i32>();
         assert_eq!((out.value(0), out.value(1), out.value(2)), ("b", "", ""));
         assert_eq!(out.null_count(), 0);
+    }
+
+    /// Long enough for the memo's trial; texts that repeat, then texts that do not, and a
+    /// per-row index over repeated texts (where the part depends on more than the text).
+    #[test]
+    fn split_parts_of_a_long_column_are_the_parts_str_split_gives() {
+        use datafusion::arrow::array::Int64Array;
+
+        let ids = [
+            "/s/1/rg/a/p/m/w/ws-prod",
+            "/s/1/rg/b/p/m/w/ws-dev",
+            "/s/1/x",
+        ];
+        let texts: Vec<String> = (0..6000)
+            .map(|i| match i {
+                0..3000 => ids[i % 3].to_string(),
+                _ => format!("/s/{i}/rg/{}/p/m/w/ws-{i}", i % 7),
+            })
+            .collect();
+        let array: StringArray = texts.iter().map(|t| Some(t.as_str())).collect();
+        let expected = |k: usize, t: &str| t.split('/').nth(k).unwrap_or("").to_string();
+        let parts = |index: ColumnarValue| {
+            let args = [
+                ColumnarValue::Array(Arc::new(array.clone())),
+                ColumnarValue::Scalar(ScalarValue::Utf8(Some("/".into()))),
+                index,
+                ColumnarValue::Scalar(ScalarValue::Utf8(Some(String::new()))),
+            ];
+            let out = split_part_kernel(&args, texts.len()).expect("split part");
+            let out = out.as_string::<i32>();
+            (0..out.len())
+                .map(|i| out.value(i).to_string())
+                .collect::<Vec<_>>()
+        };
+        let scalar = parts(ColumnarValue::Scalar(ScalarValue::Int64(Some(8))));
+        let want: Vec<String> = texts.iter().map(|t| expected(8, t)).collect();
+        assert_eq!(scalar, want);
+
+        let per_row: Int64Array = (0..texts.len()).map(|i| Some((i % 10) as i64)).collect();
+        let per_row = parts(ColumnarValue::Array(Arc::new(per_row)));
+        let want: Vec<String> = (texts.iter().enumerate())
+            .map(|(i, t)| expected(i % 10, t))
+            .collect();
+        assert_eq!(per_row, want);
     }
 
     #[test]
