@@ -250,8 +250,14 @@ fn split_part_kernel(args: &[ColumnarValue], rows: usize) -> Result<ArrayRef> {
     let delimiter = StrArg::arg(args, 1, "kql_split_part")?;
     let index = IntArg::arg_or(args, 2, 0)?;
     let missing = args.get(3).map(StrArg::new).transpose()?;
-    // With the delimiter and index the same in every row, a part depends on the text alone.
-    let mut memo = Memo::new(delimiter.constant().is_some() && matches!(index, IntArg::Scalar(_)));
+    // With the delimiter and index the same in every row, a part depends on the text alone;
+    // without a delimiter or an index there is no work to remember.
+    let mut memo = Memo::new(
+        delimiter
+            .constant()
+            .is_some_and(|d| d.is_some_and(|d| !d.is_empty()))
+            && matches!(index, IntArg::Scalar(Some(_))),
+    );
     let mut out = StringBuilder::with_capacity(rows, rows * 8);
     for i in 0..rows {
         let (d, k) = (delimiter.text(i), index.get(i));
@@ -538,11 +544,10 @@ mod tests {
             })
             .collect();
         let array: StringArray = texts.iter().map(|t| Some(t.as_str())).collect();
-        let expected = |k: usize, t: &str| t.split('/').nth(k).unwrap_or("").to_string();
-        let parts = |index: ColumnarValue| {
+        let parts = |delimiter: ColumnarValue, index: ColumnarValue| {
             let args = [
                 ColumnarValue::Array(Arc::new(array.clone())),
-                ColumnarValue::Scalar(ScalarValue::Utf8(Some("/".into()))),
+                delimiter,
                 index,
                 ColumnarValue::Scalar(ScalarValue::Utf8(Some(String::new()))),
             ];
@@ -552,16 +557,28 @@ mod tests {
                 .map(|i| out.value(i).to_string())
                 .collect::<Vec<_>>()
         };
-        let scalar = parts(ColumnarValue::Scalar(ScalarValue::Int64(Some(8))));
-        let want: Vec<String> = texts.iter().map(|t| expected(8, t)).collect();
-        assert_eq!(scalar, want);
+        let want = |d: &dyn Fn(usize) -> &'static str, k: &dyn Fn(usize) -> usize| {
+            (texts.iter().enumerate())
+                .map(|(i, t)| t.split(d(i)).nth(k(i)).unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        };
+        let slash = || ColumnarValue::Scalar(ScalarValue::Utf8(Some("/".into())));
+        let eight = || ColumnarValue::Scalar(ScalarValue::Int64(Some(8)));
+
+        assert_eq!(parts(slash(), eight()), want(&|_| "/", &|_| 8));
 
         let per_row: Int64Array = (0..texts.len()).map(|i| Some((i % 10) as i64)).collect();
-        let per_row = parts(ColumnarValue::Array(Arc::new(per_row)));
-        let want: Vec<String> = (texts.iter().enumerate())
-            .map(|(i, t)| expected(i % 10, t))
-            .collect();
-        assert_eq!(per_row, want);
+        assert_eq!(
+            parts(slash(), ColumnarValue::Array(Arc::new(per_row))),
+            want(&|_| "/", &|i| i % 10)
+        );
+
+        let by = |i: usize| if i.is_multiple_of(2) { "/" } else { "-" };
+        let per_row: StringArray = (0..texts.len()).map(|i| Some(by(i))).collect();
+        assert_eq!(
+            parts(ColumnarValue::Array(Arc::new(per_row)), eight()),
+            want(&by, &|_| 8)
+        );
     }
 
     #[test]
