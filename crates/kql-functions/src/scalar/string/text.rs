@@ -253,9 +253,7 @@ fn split_part_kernel(args: &[ColumnarValue], rows: usize) -> Result<ArrayRef> {
     // With the delimiter and index the same in every row, a part depends on the text alone;
     // without a delimiter or an index there is no work to remember.
     let mut memo = Memo::new(
-        delimiter
-            .constant()
-            .is_some_and(|d| d.is_some_and(|d| !d.is_empty()))
+        matches!(delimiter.constant(), Some(Some(d)) if !d.is_empty())
             && matches!(index, IntArg::Scalar(Some(_))),
     );
     let mut out = StringBuilder::with_capacity(rows, rows * 8);
